@@ -1,0 +1,1 @@
+"""Agora: a citizen-feedback forum for rural pilot regions."""

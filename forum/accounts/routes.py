@@ -1,0 +1,171 @@
+"""Register, log in, log out, the account page, and the language switcher."""
+
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from forum.accounts import service
+from forum.errors import FormErrors
+from forum.i18n import LANG_COOKIE, N_, normalize
+from forum.web.csrf import SESSION_KEY as CSRF_KEY
+from forum.web.deps import DB, SESSION_USER, CurrentViewer
+from forum.web.flash import flash
+from forum.web.templating import locale_of
+
+router = APIRouter()
+Text = Annotated[str, Form()]
+ONE_YEAR = 60 * 60 * 24 * 365
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never send someone elsewhere after logging in."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    if "\\" in target or any(ord(char) < 32 for char in target):
+        return "/"
+    return target
+
+
+def _log_in(request: Request, user_id: int) -> None:
+    # A new session on login: an old, possibly planted, session identity does not survive.
+    request.session.clear()
+    request.session[SESSION_USER] = user_id
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, viewer: CurrentViewer, next: str = "/") -> HTMLResponse:
+    return _page(request, "accounts/login.html", {"name": ""}, next=next)
+
+
+def _page(
+    request: Request,
+    template: str,
+    typed: dict[str, str],
+    *,
+    next: str = "/",
+    errors: dict | None = None,
+) -> HTMLResponse:
+    return request.app.state.templates.render(
+        request,
+        template,
+        {"typed": typed, "errors": errors or {}, "next": safe_next(next)},
+        status_code=400 if errors else 200,
+    )
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    db: DB,
+    viewer: CurrentViewer,
+    name: Text = "",
+    password: Text = "",
+    next: Text = "/",
+) -> Response:
+    try:
+        user = service.authenticate(db, name=name, password=password)
+    except FormErrors as invalid:
+        return _page(
+            request, "accounts/login.html", {"name": name}, next=next, errors=invalid.errors
+        )
+    db.commit()
+    assert user.id is not None
+    _log_in(request, user.id)
+    flash(request, N_("You are logged in."))
+    return RedirectResponse(safe_next(next), status_code=303)
+
+
+@router.get("/register", response_class=HTMLResponse)
+def register_form(request: Request, viewer: CurrentViewer, next: str = "/") -> HTMLResponse:
+    return _page(request, "accounts/register.html", {"name": "", "email": ""}, next=next)
+
+
+@router.post("/register")
+def register(
+    request: Request,
+    db: DB,
+    viewer: CurrentViewer,
+    name: Text = "",
+    password: Text = "",
+    email: Text = "",
+    next: Text = "/",
+) -> Response:
+    try:
+        user = service.register(
+            db, name=name, password=password, email=email, locale=locale_of(request)
+        )
+    except FormErrors as invalid:
+        typed = {"name": name, "email": email}
+        return _page(request, "accounts/register.html", typed, next=next, errors=invalid.errors)
+    db.commit()
+    assert user.id is not None
+    _log_in(request, user.id)
+    flash(request, N_("Welcome! Your account is ready."))
+    return RedirectResponse(safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    request.session.pop(SESSION_USER, None)
+    request.session.pop(CSRF_KEY, None)
+    flash(request, N_("You are logged out."))
+    return RedirectResponse("/", status_code=303)
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(request: Request, viewer: CurrentViewer) -> Response:
+    if viewer.user is None:
+        return RedirectResponse("/login?next=/account", status_code=303)
+    typed = {"locale": viewer.user.locale or "", "email": viewer.user.email or ""}
+    return _page(request, "accounts/account.html", typed)
+
+
+@router.post("/account")
+def save_account(
+    request: Request, db: DB, viewer: CurrentViewer, locale: Text = "", email: Text = ""
+) -> Response:
+    if viewer.user is None:
+        return RedirectResponse("/login?next=/account", status_code=303)
+    try:
+        service.update_preferences(db, viewer.user, locale=locale, email=email)
+    except FormErrors as invalid:
+        db.rollback()
+        typed = {"locale": locale, "email": email}
+        return _page(request, "accounts/account.html", typed, errors=invalid.errors)
+    db.commit()
+    flash(request, N_("Your settings are saved."))
+    return RedirectResponse("/account", status_code=303)
+
+
+@router.get("/language")
+def switch_language(
+    request: Request,
+    db: DB,
+    viewer: CurrentViewer,
+    lang: Annotated[str, Query()] = "",
+    next: Annotated[str, Query()] = "/",
+) -> Response:
+    """The switcher's links: remember the choice and go back to the same page."""
+    response = RedirectResponse(safe_next(next), status_code=303)
+    locale = normalize(lang)
+    if locale is None:
+        return response
+    response.set_cookie(
+        LANG_COOKIE,
+        locale,
+        max_age=ONE_YEAR,
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.settings.secure_cookies,
+    )
+    if viewer.user is not None and viewer.user.locale != locale:
+        # A saved preference outranks the cookie, so the switcher updates it too.
+        viewer.user.locale = locale
+        db.add(viewer.user)
+        db.commit()
+    return response

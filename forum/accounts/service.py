@@ -1,0 +1,123 @@
+"""Accounts: registering, logging in, and preferences. No HTTP here."""
+
+import re
+import unicodedata
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, col, select
+
+from forum.errors import FormErrors
+from forum.i18n import N_, OFFERED_LOCALES, Message
+from forum.models import Membership, Region, Role, User
+
+MIN_PASSWORD = 10
+MAX_PASSWORD = 1024
+MAX_NAME = 60
+MAX_EMAIL = 254
+_hasher = PasswordHasher()
+# Verifying against this keeps a login for an unknown name as slow as one for a known name.
+_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+def name_key(name: str) -> str:
+    """Names compare without case or accents' composition: 'Maria' and 'maria' are one."""
+    return unicodedata.normalize("NFKC", name).casefold()
+
+
+def clean_name(raw: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", raw).split())
+
+
+def valid_email(email: str) -> bool:
+    """Empty (email is optional) or something shaped like an address."""
+    return not email or (
+        len(email) <= MAX_EMAIL and re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email) is not None
+    )
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def register(
+    session: Session, *, name: str, password: str, email: str = "", locale: str | None = None
+) -> User:
+    name = clean_name(name)
+    email = email.strip()
+    errors: dict[str, Message] = {}
+    if not name:
+        errors["name"] = N_("Enter a name. It can be a nickname.")
+    elif len(name) > MAX_NAME:
+        errors["name"] = N_("Use a name of at most %(max)d characters.", max=MAX_NAME)
+    elif any(unicodedata.category(char).startswith("C") for char in name):
+        errors["name"] = N_("Use letters, numbers and spaces in your name.")
+    elif session.exec(select(User.id).where(User.name_key == name_key(name))).first():
+        errors["name"] = N_("This name is already taken. Try another one.")
+    if len(password) < MIN_PASSWORD:
+        errors["password"] = N_("Use a password of at least %(min)d characters.", min=MIN_PASSWORD)
+    elif len(password) > MAX_PASSWORD:
+        errors["password"] = N_("Use a password of at most %(max)d characters.", max=MAX_PASSWORD)
+    if not valid_email(email):
+        errors["email"] = N_("Enter an email address like name@example.org, or leave it empty.")
+    if errors:
+        raise FormErrors(errors)
+    user = User(
+        name=name,
+        name_key=name_key(name),
+        password_hash=hash_password(password),
+        email=email or None,
+        locale=locale if locale in OFFERED_LOCALES else None,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, *, name: str, password: str) -> User:
+    user = session.exec(select(User).where(User.name_key == name_key(clean_name(name)))).first()
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        user = None
+    if user is None:
+        raise FormErrors({"password": N_("The name or the password is not right. Try again.")})
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        session.add(user)
+    return user
+
+
+def update_preferences(session: Session, user: User, *, locale: str, email: str) -> None:
+    email = email.strip()
+    errors: dict[str, Message] = {}
+    if locale and locale not in OFFERED_LOCALES:
+        errors["locale"] = N_("Choose one of the languages in the list.")
+    if not valid_email(email):
+        errors["email"] = N_("Enter an email address like name@example.org, or leave it empty.")
+    if errors:
+        raise FormErrors(errors)
+    user.locale = locale or None
+    user.email = email or None
+    session.add(user)
+
+
+def roles_of(session: Session, user_id: int) -> frozenset[tuple[int, str]]:
+    rows = session.exec(
+        select(Membership.region_id, Membership.role).where(Membership.user_id == user_id)
+    ).all()
+    return frozenset((region_id, role) for region_id, role in rows)
+
+
+def grant(session: Session, user: User, role: Role, region: Region) -> None:
+    """Give a role in a region (idempotent)."""
+    exists = session.exec(
+        select(Membership.id).where(
+            Membership.user_id == user.id,
+            Membership.region_id == region.id,
+            col(Membership.role) == role.value,
+        )
+    ).first()
+    if not exists:
+        assert user.id is not None and region.id is not None
+        session.add(Membership(user_id=user.id, region_id=region.id, role=role.value))

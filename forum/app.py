@@ -1,0 +1,131 @@
+"""create_app(settings): routers, static files, middleware and error pages."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from forum.accounts.routes import router as accounts_router
+from forum.concerns.routes import router as concerns_router
+from forum.db import make_engine
+from forum.errors import NotAllowed
+from forum.regions.routes import router as regions_router
+from forum.resources import STATIC_DIR
+from forum.settings import Settings
+from forum.web.csrf import verify_csrf
+from forum.web.templating import Templates
+
+log = logging.getLogger("forum")
+
+SECURITY_HEADERS = [
+    (
+        b"content-security-policy",
+        b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        b"base-uri 'self'; form-action 'self'; frame-ancestors 'none'; object-src 'none'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"permissions-policy", b"geolocation=(), camera=(), microphone=()"),
+]
+
+
+class SecurityHeaders:
+    """Adds the security headers to every response (pure ASGI: no per-request overhead)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(
+        title="Agora",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        dependencies=[Depends(verify_csrf)],
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings)
+    app.state.templates = Templates()
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.resolved_secret_key(),
+        session_cookie="agora_session",
+        max_age=60 * 60 * 24 * 30,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(regions_router)
+    app.include_router(concerns_router)
+    app.include_router(accounts_router)
+    _add_small_routes(app)
+    _add_error_pages(app)
+    return app
+
+
+def _add_small_routes(app: FastAPI) -> None:
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        with app.state.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+        return {"status": "ok"}
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return RedirectResponse("/static/favicon.svg", status_code=301)
+
+
+def error_page(request: Request, status_code: int) -> HTMLResponse:
+    templates: Templates = request.app.state.templates
+    return templates.render(
+        request, "errors/error.html", {"status_code": status_code}, status_code=status_code
+    )
+
+
+def _add_error_pages(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if error.status_code in (401, 403, 404, 405, 400, 413):
+            response = error_page(request, error.status_code)
+            if error.status_code == 405 and error.headers:
+                response.headers.update(error.headers)
+            return response
+        return error_page(request, 500 if error.status_code >= 500 else 400)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> Response:
+        # A path that does not parse (/c/abc) names nothing that exists.
+        in_path = any(part.get("loc", ("",))[0] == "path" for part in error.errors())
+        return error_page(request, 404 if in_path else 400)
+
+    @app.exception_handler(NotAllowed)
+    async def not_allowed(request: Request, _error: NotAllowed) -> Response:
+        return error_page(request, 403)
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, error: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_page(request, 500)

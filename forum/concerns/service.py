@@ -1,0 +1,337 @@
+"""The rules of concerns: raising, replying, official answers, me too, status, audiences.
+
+Every status change and every moderator action is appended to the moderation log.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from forum.errors import FormErrors, NotAllowed, Refused
+from forum.i18n import N_, Message
+from forum.models import (
+    Audience,
+    CloseReason,
+    Concern,
+    ConcernAudience,
+    ModerationEvent,
+    Region,
+    Reply,
+    Status,
+    Support,
+    Topic,
+    utcnow,
+)
+from forum.permissions import Action, Viewer, can
+
+MAX_TITLE = 140
+MAX_BODY = 5000
+# A second identical post within this time is taken as the same form sent twice.
+RESEND_WINDOW = timedelta(minutes=30)
+
+
+def _require(
+    viewer: Viewer, action: Action, region_id: int, concern: Concern | None = None
+) -> None:
+    if not can(viewer, action, region_id, concern):
+        raise NotAllowed(action)
+
+
+def _text_error(text: str, *, maximum: int, empty: Message, too_long: Message) -> Message | None:
+    if not text:
+        return empty
+    if len(text) > maximum:
+        return too_long
+    return None
+
+
+def clean_text(raw: str) -> str:
+    """Trim the ends, keep the person's line breaks, drop control characters."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return "".join(char for char in text if char in "\n\t" or char.isprintable())
+
+
+def raise_concern(
+    session: Session,
+    viewer: Viewer,
+    region: Region,
+    *,
+    title: str,
+    body: str,
+    topic: str,
+    language: str,
+) -> tuple[Concern, bool]:
+    """The new concern, or the same one sent a moment ago (the form posted twice), and
+    whether it is new."""
+    assert region.id is not None
+    _require(viewer, Action.raise_concern, region.id)
+    assert viewer.id is not None
+    title, body = " ".join(clean_text(title).split()), clean_text(body)
+    errors: dict[str, Message] = {}
+    title_error = _text_error(
+        title,
+        maximum=MAX_TITLE,
+        empty=N_("Enter a short title for your concern."),
+        too_long=N_("Use a title of at most %(max)d characters.", max=MAX_TITLE),
+    )
+    body_error = _text_error(
+        body,
+        maximum=MAX_BODY,
+        empty=N_("Describe your concern."),
+        too_long=N_("Use at most %(max)d characters to describe your concern.", max=MAX_BODY),
+    )
+    topic_row = session.exec(select(Topic).where(Topic.slug == topic)).first() if topic else None
+    errors |= {"title": title_error} if title_error else {}
+    errors |= {"body": body_error} if body_error else {}
+    if topic and topic_row is None:
+        errors["topic"] = N_("Choose a topic from the list, or leave it empty.")
+    if errors:
+        raise FormErrors(errors)
+    earlier = session.exec(
+        select(Concern).where(
+            Concern.author_id == viewer.id,
+            Concern.region_id == region.id,
+            Concern.title == title,
+            Concern.body == body,
+            col(Concern.created_at) > utcnow() - RESEND_WINDOW,
+        )
+    ).first()
+    if earlier is not None:
+        return earlier, False
+    concern = Concern(
+        region_id=region.id,
+        author_id=viewer.id,
+        title=title,
+        body=body,
+        language=language,
+        topic_id=topic_row.id if topic_row else None,
+    )
+    session.add(concern)
+    session.flush()
+    return concern, True
+
+
+def post_reply(
+    session: Session,
+    viewer: Viewer,
+    concern: Concern,
+    *,
+    body: str,
+    official: bool,
+    language: str,
+) -> Reply:
+    _require(viewer, Action.reply, concern.region_id, concern)
+    if official:
+        _require(viewer, Action.answer_officially, concern.region_id, concern)
+    assert viewer.user is not None and viewer.id is not None and concern.id is not None
+    if concern.status == Status.closed:
+        raise Refused(N_("This concern is closed, so it takes no more replies."))
+    if concern.locked:
+        raise Refused(N_("This concern is locked, so it takes no more replies."))
+    body = clean_text(body)
+    error = _text_error(
+        body,
+        maximum=MAX_BODY,
+        empty=N_("Write your reply."),
+        too_long=N_("Use at most %(max)d characters in your reply.", max=MAX_BODY),
+    )
+    if error:
+        raise FormErrors({"body": error})
+    resent = session.exec(
+        select(Reply.id).where(
+            Reply.concern_id == concern.id,
+            Reply.author_id == viewer.id,
+            Reply.body == body,
+            col(Reply.created_at) > utcnow() - RESEND_WINDOW,
+        )
+    ).first()
+    if resent is not None:
+        raise Refused(N_("You already sent this reply. It is below."))
+    now = utcnow()
+    reply = Reply(
+        concern_id=concern.id,
+        author_id=viewer.id,
+        body=body,
+        language=language,
+        official=official,
+        organisation=viewer.user.organisation if official else None,
+        created_at=now,
+    )
+    session.add(reply)
+    concern.reply_count += 1
+    concern.last_activity_at = now
+    if official:
+        concern.first_official_answer_at = concern.first_official_answer_at or now
+        if concern.status == Status.open:
+            _transition(session, viewer, concern, Status.answered)
+    session.add(concern)
+    session.flush()
+    return reply
+
+
+def toggle_support(session: Session, viewer: Viewer, concern: Concern) -> bool:
+    """Me too, or take it back. Returns whether the viewer now supports the concern."""
+    _require(viewer, Action.support, concern.region_id, concern)
+    assert viewer.id is not None and concern.id is not None
+    removed = session.execute(
+        delete(Support).where(
+            col(Support.concern_id) == concern.id, col(Support.user_id) == viewer.id
+        )
+    )
+    supported = removed.rowcount == 0  # type: ignore[attr-defined]
+    if supported:
+        try:
+            with session.begin_nested():
+                session.add(Support(concern_id=concern.id, user_id=viewer.id))
+        except IntegrityError:  # the same person pressed twice at once: one support
+            return True
+    session.execute(
+        update(Concern)
+        .where(col(Concern.id) == concern.id)
+        .values(support_count=Concern.support_count + (1 if supported else -1))
+    )
+    session.refresh(concern)
+    return supported
+
+
+def change_status(
+    session: Session,
+    viewer: Viewer,
+    concern: Concern,
+    *,
+    status: str,
+    reason: str = "",
+    duplicate_of: str = "",
+) -> None:
+    """Resolve, reopen or close a concern, if this person may take it there from here."""
+    if status not in Status.__members__:
+        raise Refused(N_("We do not know that status. Nothing was changed."))
+    target = Status(status)
+    if target == concern.status:
+        raise Refused(N_("Nothing to change: the concern already has this status."))
+    if target == Status.closed:
+        _close(session, viewer, concern, reason=reason, duplicate_of=duplicate_of)
+        return
+    if concern.status == Status.closed:
+        # Only moderators reopen what moderators closed.
+        _require(viewer, Action.close, concern.region_id, concern)
+        if target != Status.open:
+            raise Refused(N_("A closed concern can only be reopened."))
+    elif target == Status.resolved:
+        _require(viewer, Action.resolve, concern.region_id, concern)
+        if concern.status != Status.answered and not can(
+            viewer, Action.close, concern.region_id, concern
+        ):
+            raise Refused(N_("A concern can be marked resolved once it has an answer."))
+    elif target == Status.open:
+        _require(viewer, Action.resolve, concern.region_id, concern)
+    else:  # answered comes only from an official answer
+        raise Refused(N_("A concern is answered when a partner gives an official answer."))
+    concern.close_reason = None
+    concern.duplicate_of_id = None
+    _transition(session, viewer, concern, target)
+
+
+def _close(
+    session: Session, viewer: Viewer, concern: Concern, *, reason: str, duplicate_of: str
+) -> None:
+    _require(viewer, Action.close, concern.region_id, concern)
+    errors: dict[str, Message] = {}
+    original: Concern | None = None
+    if reason not in CloseReason.__members__:
+        errors["reason"] = N_("Choose why this concern is closed.")
+    elif reason == CloseReason.duplicate:
+        original = _duplicate_target(session, concern, duplicate_of)
+        if original is None:
+            errors["duplicate_of"] = N_(
+                "Enter the number of another concern in this region, for example 12."
+            )
+    if errors:
+        raise FormErrors(errors)
+    concern.close_reason = reason
+    concern.duplicate_of_id = original.id if original else None
+    _transition(session, viewer, concern, Status.closed, reason=reason)
+
+
+def _duplicate_target(session: Session, concern: Concern, raw: str) -> Concern | None:
+    number = raw.strip().lstrip("#")
+    if not number.isdigit() or len(number) > 12:
+        return None
+    original = session.get(Concern, int(number))
+    if original is None or original.id == concern.id or original.region_id != concern.region_id:
+        return None
+    return original
+
+
+def _transition(
+    session: Session, viewer: Viewer, concern: Concern, target: Status, reason: str | None = None
+) -> None:
+    before = _status_snapshot(concern)
+    now = utcnow()
+    concern.status = target
+    concern.resolved_at = now if target == Status.resolved else None
+    concern.last_activity_at = now
+    session.add(concern)
+    log(session, viewer, concern, "status", before, _status_snapshot(concern), reason)
+
+
+def _status_snapshot(concern: Concern) -> dict[str, Any]:
+    return {
+        "status": str(concern.status),
+        "close_reason": concern.close_reason,
+        "duplicate_of": concern.duplicate_of_id,
+    }
+
+
+def set_audiences(session: Session, viewer: Viewer, concern: Concern, slugs: list[str]) -> None:
+    """Tag the concern with exactly these audiences."""
+    _require(viewer, Action.tag, concern.region_id, concern)
+    assert concern.id is not None
+    known = {a.slug: a for a in session.exec(select(Audience)).all()}
+    wanted = list(dict.fromkeys(slug for slug in slugs if slug))
+    if any(slug not in known for slug in wanted):
+        raise Refused(N_("We do not know that audience. Nothing was changed."))
+    current = session.exec(
+        select(Audience.slug)
+        .join(ConcernAudience, col(ConcernAudience.audience_id) == Audience.id)
+        .where(ConcernAudience.concern_id == concern.id)
+    ).all()
+    before, after = sorted(current), sorted(wanted)
+    if before == after:
+        return
+    session.execute(delete(ConcernAudience).where(col(ConcernAudience.concern_id) == concern.id))
+    for slug in after:
+        audience_id = known[slug].id
+        assert audience_id is not None
+        session.add(ConcernAudience(concern_id=concern.id, audience_id=audience_id))
+    log(session, viewer, concern, "tag", {"audiences": before}, {"audiences": after})
+
+
+def log(
+    session: Session,
+    viewer: Viewer,
+    concern: Concern,
+    action: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    reason: str | None = None,
+) -> None:
+    """Append one line to the moderation log."""
+    assert viewer.id is not None and concern.id is not None
+    session.add(
+        ModerationEvent(
+            actor_id=viewer.id,
+            region_id=concern.region_id,
+            action=action,
+            target_type="concern",
+            target_id=concern.id,
+            before=before,
+            after=after,
+            reason=reason,
+        )
+    )

@@ -1,0 +1,164 @@
+"""Languages: which locales we offer, how a request picks one, and translating text.
+
+Catalogs are read from locales/<locale>/LC_MESSAGES/messages.po and compiled in memory when
+the app starts, so the catalog in use always matches the .po file on disk.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_datetime, format_timedelta
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+from forum.models import utcnow
+from forum.resources import resource_dir
+
+DEFAULT_LOCALE = "en"
+# The locales a person can choose, in the switcher's order. A region's default locale that is
+# not listed here falls back to English.
+OFFERED_LOCALES: tuple[str, ...] = ("en", "pt_PT")
+# A bare language, or a regional variant, that means one of ours.
+LANGUAGE_ALIASES = {"pt": "pt_PT", "no": "nb", "nn": "nb", "nb": "nb"}
+LANG_COOKIE = "lang"
+
+
+def N_(msgid: str, **params: Any) -> Message:
+    """Mark text for translation now, translate it later in the reader's language."""
+    return Message(msgid, params)
+
+
+@dataclass(frozen=True)
+class Message:
+    msgid: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def bcp47(locale: str) -> str:
+    """pt_PT -> pt-PT, the form HTML's lang attribute wants."""
+    return locale.replace("_", "-")
+
+
+def normalize(tag: str | None, offered: tuple[str, ...] = OFFERED_LOCALES) -> str | None:
+    """The offered locale that a tag such as 'pt-PT', 'pt', 'nb_NO' or 'en-GB' means, if any."""
+    if not tag:
+        return None
+    tag = tag.strip().replace("-", "_")
+    if not re.fullmatch(r"[A-Za-z]{2,3}(_[A-Za-z0-9]{2,8})*", tag):
+        return None
+    by_lower = {locale.lower(): locale for locale in offered}
+    if tag.lower() in by_lower:
+        return by_lower[tag.lower()]
+    language = tag.split("_", 1)[0].lower()
+    alias = LANGUAGE_ALIASES.get(language)
+    if alias in offered:
+        return alias
+    return by_lower.get(language)
+
+
+def parse_accept_language(header: str | None) -> list[str]:
+    """Language tags from an Accept-Language header, best first; junk is skipped."""
+    if not header:
+        return []
+    weighted: list[tuple[float, int, str]] = []
+    for position, part in enumerate(header.split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        match = re.search(r"q\s*=\s*([0-9.]+)", params)
+        if match:
+            try:
+                quality = float(match.group(1))
+            except ValueError:
+                continue
+        if tag and tag != "*" and quality > 0:
+            weighted.append((-quality, position, tag.strip()))
+    return [tag for _, _, tag in sorted(weighted)]
+
+
+def negotiate(
+    *,
+    preference: str | None = None,
+    cookie: str | None = None,
+    accept_language: str | None = None,
+    region_default: str | None = None,
+    offered: tuple[str, ...] = OFFERED_LOCALES,
+) -> str:
+    """The saved preference, else the cookie, else Accept-Language, else the region's, else en."""
+    for candidate in (preference, cookie):
+        locale = normalize(candidate, offered)
+        if locale:
+            return locale
+    for tag in parse_accept_language(accept_language):
+        locale = normalize(tag, offered)
+        if locale:
+            return locale
+    return normalize(region_default, offered) or DEFAULT_LOCALE
+
+
+@cache
+def catalog(locale: str) -> gettext.NullTranslations:
+    """The compiled catalog of a locale (English is the source language)."""
+    path = resource_dir("locales") / locale / "LC_MESSAGES" / "messages.po"
+    if not path.exists():
+        return gettext.NullTranslations()
+    with path.open("rb") as po:
+        parsed = read_po(po, locale=locale)
+    compiled = io.BytesIO()
+    write_mo(compiled, parsed, use_fuzzy=False)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+@cache
+def autonym(locale: str) -> str:
+    """A language's name in that language, as a switcher shows it: 'Português', 'Suomi'."""
+    name = Locale.parse(locale).get_language_name(locale) or locale
+    return name[:1].upper() + name[1:]
+
+
+class Translator:
+    """Everything a page needs to speak one locale: text, plurals, dates and numbers."""
+
+    def __init__(self, locale: str) -> None:
+        self.locale = locale
+        self.lang = bcp47(locale)
+        self.babel = Locale.parse(locale)
+        self._catalog = catalog(locale)
+
+    def gettext(self, msgid: str) -> str:
+        return self._catalog.gettext(msgid)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._catalog.ngettext(singular, plural, n)
+
+    def message(self, message: Message | str) -> str:
+        if isinstance(message, str):
+            return message
+        text = self.gettext(message.msgid)
+        return text % message.params if message.params else text
+
+    def datetime(self, moment: datetime, format: str = "medium") -> str:
+        return format_datetime(moment, format=format, locale=self.babel)
+
+    def ago(self, moment: datetime) -> str:
+        """'3 days ago', in the reader's language."""
+        return format_timedelta(
+            moment - utcnow(), add_direction=True, threshold=1.0, locale=self.babel
+        )
+
+    def number(self, value: int | float) -> str:
+        return format_decimal(value, locale=self.babel)
+
+
+@cache
+def translator(locale: str) -> Translator:
+    return Translator(locale)

@@ -1,0 +1,54 @@
+"""Names people see for statuses, close reasons, audiences and topics, through the catalog.
+
+Audiences and topics are data: one added by an admin shows its stored name until a
+translation for its slug is added here.
+"""
+
+from forum.i18n import N_, Message
+
+STATUS = {
+    "open": N_("Waiting for an answer"),
+    "answered": N_("Answered"),
+    "resolved": N_("Resolved"),
+    "closed": N_("Closed"),
+}
+# A short word for each status, for filters and small labels.
+STATUS_FILTER = {
+    "open": N_("Waiting"),
+    "answered": N_("Answered"),
+    "resolved": N_("Resolved"),
+    "closed": N_("Closed"),
+}
+CLOSE_REASON = {
+    "duplicate": N_("Same as another concern"),
+    "off_topic": N_("Not about the services in this region"),
+}
+AUDIENCE = {
+    "local_administration": N_("Local administration"),
+    "technology_providers": N_("Technology providers"),
+    "citizens": N_("Citizens"),
+}
+TOPIC = {
+    "energy": N_("Energy"),
+    "mobility": N_("Transport"),
+    "health": N_("Health"),
+    "tourism": N_("Tourism"),
+    "agri_food": N_("Farming and food"),
+    "connectivity": N_("Internet and phone signal"),
+    "public_services": N_("Public services"),
+    "other": N_("Something else"),
+}
+SOURCE = {
+    "web": N_("Written on this site"),
+    "meeting": N_("Recorded at a meeting"),
+    "phone": N_("Recorded from a phone call"),
+}
+ROLE = {
+    "partner": N_("Partner"),
+    "moderator": N_("Moderator"),
+    "leader": N_("Pilot leader"),
+}
+
+
+def label(table: dict[str, Message], slug: str, stored_name: str | None = None) -> Message | str:
+    return table.get(slug) or stored_name or slug

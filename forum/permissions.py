@@ -1,0 +1,94 @@
+"""Who may do what: one table of action -> rule, used by every route that changes something.
+
+A rule sees the viewer (who is asking), the region the action is in, and the concern when
+there is one. Rules say who may; whether the concern's state allows it (closed, locked) is
+the service's business, so that a refusal can say why.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from forum.models import Concern, Role, User
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The person making a request: a visitor (no user) or a user with their roles."""
+
+    user: User | None = None
+    roles: frozenset[tuple[int, str]] = field(default_factory=frozenset)
+
+    @property
+    def id(self) -> int | None:
+        return self.user.id if self.user else None
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user is not None
+
+    @property
+    def is_admin(self) -> bool:
+        return bool(self.user and self.user.is_admin)
+
+    def has_role(self, region_id: int, role: Role) -> bool:
+        return (region_id, role.value) in self.roles
+
+    def regions_with(self, role: Role) -> set[int]:
+        return {region_id for region_id, held in self.roles if held == role.value}
+
+
+VISITOR = Viewer()
+
+
+class Action(StrEnum):
+    raise_concern = "raise_concern"
+    reply = "reply"
+    support = "support"
+    answer_officially = "answer_officially"
+    resolve = "resolve"  # mark an answered concern resolved, or reopen it ("still a problem")
+    tag = "tag"
+    close = "close"  # close with a reason, and reopen a closed concern
+    view_summary = "view_summary"
+    view_moderation_log = "view_moderation_log"
+
+
+Rule = Callable[[Viewer, int, Concern | None], bool]
+
+
+def _logged_in(viewer: Viewer, _region_id: int, _concern: Concern | None) -> bool:
+    return viewer.is_authenticated
+
+
+def _held(*roles: Role) -> Rule:
+    def rule(viewer: Viewer, region_id: int, _concern: Concern | None) -> bool:
+        return viewer.is_admin or any(viewer.has_role(region_id, role) for role in roles)
+
+    return rule
+
+
+def _author_or(*roles: Role) -> Rule:
+    held = _held(*roles)
+
+    def rule(viewer: Viewer, region_id: int, concern: Concern | None) -> bool:
+        is_author = concern is not None and viewer.id is not None and viewer.id == concern.author_id
+        return is_author or held(viewer, region_id, concern)
+
+    return rule
+
+
+RULES: dict[Action, Rule] = {
+    Action.raise_concern: _logged_in,
+    Action.reply: _logged_in,
+    Action.support: _logged_in,
+    Action.answer_officially: _held(Role.partner),
+    Action.resolve: _author_or(Role.moderator),
+    Action.tag: _held(Role.moderator),
+    Action.close: _held(Role.moderator),
+    Action.view_summary: _held(Role.leader),
+    Action.view_moderation_log: _held(Role.moderator, Role.leader),
+}
+
+
+def can(viewer: Viewer, action: Action, region_id: int, concern: Concern | None = None) -> bool:
+    return RULES[action](viewer, region_id, concern)

@@ -1,0 +1,71 @@
+"""The list of regions, and a region's concerns."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+
+from forum.concerns import queries
+from forum.concerns.queries import Cursor
+from forum.i18n import N_
+from forum.models import Status
+from forum.permissions import Action, can
+from forum.web.deps import DB, CurrentViewer
+from forum.web.htmx import is_htmx
+
+router = APIRouter()
+
+
+@router.get("/", response_class=HTMLResponse)
+def regions(request: Request, db: DB, viewer: CurrentViewer) -> HTMLResponse:
+    rows = queries.regions_with_counts(db)
+    return request.app.state.templates.render(request, "regions/index.html", {"rows": rows})
+
+
+@router.get("/r/{slug}", response_class=HTMLResponse)
+def region(
+    request: Request,
+    slug: str,
+    db: DB,
+    viewer: CurrentViewer,
+    status: Annotated[str, Query()] = "",
+    audience: Annotated[str, Query()] = "",
+    after: Annotated[str, Query()] = "",
+) -> HTMLResponse:
+    region = queries.region_by_slug(db, slug)
+    if region is None or region.id is None:
+        raise HTTPException(404)
+    audiences = queries.audiences(db)
+    audience_ids = {a.slug: a.id for a in audiences}
+    problems = []
+    if status and status not in Status.__members__:
+        problems.append(N_("We do not know that status, so all statuses are shown."))
+        status = ""
+    if audience and audience not in audience_ids:
+        problems.append(N_("We do not know that audience, so all audiences are shown."))
+        audience = ""
+    concerns, next_cursor = queries.region_page(
+        db,
+        region.id,
+        status=status or None,
+        audience_id=audience_ids.get(audience),
+        after=Cursor.decode(after),
+        limit=request.app.state.settings.page_size,
+    )
+    context = {
+        "concerns": concerns,
+        "next_cursor": next_cursor.encode() if next_cursor else None,
+        "audiences": audiences,
+        "filters": {"status": status, "audience": audience},
+        "problems": problems,
+        "can_raise": can(viewer, Action.raise_concern, region.id) or not viewer.is_authenticated,
+    }
+    block = "concern_rows" if is_htmx(request) and after else None
+    return request.app.state.templates.render(
+        request,
+        "regions/show.html",
+        context,
+        block=block,
+        region=region,
+        status_code=400 if problems else 200,
+    )

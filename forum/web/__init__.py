@@ -1,0 +1,1 @@
+"""The HTTP layer's shared parts: templates, CSRF, sessions, htmx."""

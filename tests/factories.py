@@ -1,0 +1,159 @@
+"""Factories for the people and things the tests talk about, and small HTTP helpers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from itertools import count
+
+from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
+from httpx import Response
+from sqlalchemy import Engine, event
+from sqlmodel import Session, select
+
+from forum.accounts.service import grant, hash_password, name_key
+from forum.models import (
+    Audience,
+    Concern,
+    ConcernAudience,
+    Region,
+    Reply,
+    Role,
+    Status,
+    User,
+    utcnow,
+)
+
+PASSWORD = "correct horse battery"
+_numbers = count(1)
+
+
+@cache
+def password_hash() -> str:
+    return hash_password(PASSWORD)
+
+
+class Factory:
+    def __init__(self, db: Session) -> None:
+        self.db = db
+
+    def region(self, slug: str | None = None, *, default_locale: str = "pt_PT", **fields) -> Region:
+        slug = slug or f"region-{next(_numbers)}"
+        region = Region(
+            slug=slug,
+            name=fields.pop("name", slug.title()),
+            default_locale=default_locale,
+            **fields,
+        )
+        return self._save(region)
+
+    def user(
+        self,
+        name: str | None = None,
+        *,
+        roles: dict[Role, list[Region]] | None = None,
+        admin: bool = False,
+        organisation: str | None = None,
+        **fields,
+    ) -> User:
+        name = name or f"person-{next(_numbers)}"
+        user = self._save(
+            User(
+                name=name,
+                name_key=name_key(name),
+                password_hash=password_hash(),
+                is_admin=admin,
+                organisation=organisation,
+                **fields,
+            )
+        )
+        for role, regions in (roles or {}).items():
+            for region in regions:
+                grant(self.db, user, role, region)
+        self.db.commit()
+        return user
+
+    def concern(self, region: Region, author: User, **fields) -> Concern:
+        number = next(_numbers)
+        fields.setdefault("title", f"Concern number {number}")
+        fields.setdefault("body", "The bus does not come to our village.")
+        fields.setdefault("language", "en")
+        audiences = fields.pop("audiences", [])
+        assert region.id is not None and author.id is not None
+        concern = self._save(Concern(region_id=region.id, author_id=author.id, **fields))
+        for slug in audiences:
+            audience = self.db.exec(select(Audience).where(Audience.slug == slug)).one()
+            assert audience.id is not None and concern.id is not None
+            self.db.add(ConcernAudience(concern_id=concern.id, audience_id=audience.id))
+        self.db.commit()
+        return concern
+
+    def reply(self, concern: Concern, author: User, *, official: bool = False, **fields) -> Reply:
+        fields.setdefault("body", "Thank you, we are looking into it.")
+        fields.setdefault("language", "en")
+        assert concern.id is not None and author.id is not None
+        reply = self._save(
+            Reply(
+                concern_id=concern.id,
+                author_id=author.id,
+                official=official,
+                organisation=author.organisation if official else None,
+                **fields,
+            )
+        )
+        concern.reply_count += 1
+        if official:
+            concern.first_official_answer_at = concern.first_official_answer_at or utcnow()
+            if concern.status == Status.open:
+                concern.status = Status.answered
+        self._save(concern)
+        return reply
+
+    def _save(self, thing):  # type: ignore[no-untyped-def]
+        self.db.add(thing)
+        self.db.commit()
+        self.db.refresh(thing)
+        return thing
+
+
+def html(response: Response) -> BeautifulSoup:
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def csrf_token(client: TestClient) -> str:
+    page = client.get("/login")
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert match, "no CSRF token on the login page"
+    return match.group(1)
+
+
+def post(client: TestClient, url: str, data: dict | None = None, **kwargs) -> Response:
+    """A form POST as a browser sends it: with the session's CSRF token."""
+    return client.post(
+        url,
+        data={**(data or {}), "csrf_token": csrf_token(client)},
+        follow_redirects=False,
+        **kwargs,
+    )
+
+
+def log_in(client: TestClient, user: User) -> None:
+    response = post(client, "/login", {"name": user.name, "password": PASSWORD})
+    assert response.status_code == 303, response.text
+
+
+@contextmanager
+def count_queries(engine: Engine) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
