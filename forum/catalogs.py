@@ -111,6 +111,10 @@ def init(locale: str) -> int:
 def _fill_english(catalog: Catalog) -> None:
     """English is the source language: its catalog says each message as written."""
     for message in catalog:
-        if (message.id and not message.string) or message.fuzzy:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):  # English has two forms: singular and plural
+            message.string = (message.id[0], message.id[1])
+        else:
             message.string = message.id
-            message.flags.discard("fuzzy")
+        message.flags.discard("fuzzy")

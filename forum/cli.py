@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlmodel import select
@@ -175,7 +176,7 @@ def _users_create(args: argparse.Namespace) -> int:
     return 0
 
 
-def _i18n(action: str):  # type: ignore[no-untyped-def]
+def _i18n(action: str) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         from forum import catalogs
 

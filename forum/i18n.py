@@ -73,10 +73,11 @@ def parse_accept_language(header: str | None) -> list[str]:
     for position, part in enumerate(header.split(",")[:20]):
         tag, _, params = part.strip().partition(";")
         quality = 1.0
-        match = re.search(r"q\s*=\s*([0-9.]+)", params)
+        match = re.search(r"q\s*=\s*([^;\s]*)", params)
         if match:
+            # A quality that is not a number ("q=abc") drops the tag rather than ranking it first.
             try:
-                quality = float(match.group(1))
+                quality = min(float(match.group(1)), 1.0)
             except ValueError:
                 continue
         if tag and tag != "*" and quality > 0:
@@ -146,7 +147,7 @@ class Translator:
         text = self.gettext(message.msgid)
         return text % message.params if message.params else text
 
-    def datetime(self, moment: datetime, format: str = "medium") -> str:
+    def timestamp(self, moment: datetime, format: str = "medium") -> str:
         return format_datetime(moment, format=format, locale=self.babel)
 
     def ago(self, moment: datetime) -> str:

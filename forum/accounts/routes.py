@@ -12,7 +12,6 @@ from forum.i18n import LANG_COOKIE, N_, normalize
 from forum.web.csrf import SESSION_KEY as CSRF_KEY
 from forum.web.deps import DB, SESSION_USER, CurrentViewer
 from forum.web.flash import flash
-from forum.web.templating import locale_of
 
 router = APIRouter()
 Text = Annotated[str, Form()]
@@ -96,9 +95,10 @@ def register(
     next: Text = "/",
 ) -> Response:
     try:
-        user = service.register(
-            db, name=name, password=password, email=email, locale=locale_of(request)
-        )
+        # Only a language the person chose with the switcher becomes their preference: saving
+        # the negotiated one would pin English over their region's language for good.
+        chosen = normalize(request.cookies.get(LANG_COOKIE))
+        user = service.register(db, name=name, password=password, email=email, locale=chosen)
     except FormErrors as invalid:
         typed = {"name": name, "email": email}
         return _page(request, "accounts/register.html", typed, next=next, errors=invalid.errors)

@@ -48,7 +48,8 @@ def register(
     errors: dict[str, Message] = {}
     if not name:
         errors["name"] = N_("Enter a name. It can be a nickname.")
-    elif len(name) > MAX_NAME:
+    # The folded key can be longer than the name ("ß" -> "ss"), and its column holds MAX_NAME.
+    elif len(name) > MAX_NAME or len(name_key(name)) > MAX_NAME:
         errors["name"] = N_("Use a name of at most %(max)d characters.", max=MAX_NAME)
     elif any(unicodedata.category(char).startswith("C") for char in name):
         errors["name"] = N_("Use letters, numbers and spaces in your name.")

@@ -47,9 +47,12 @@ class Cursor:
         moment, _, concern_id = raw.partition("~")
         try:
             when, number = datetime.fromisoformat(moment), int(concern_id)
-        except ValueError:
+            # In UTC now: a time near the ends of the calendar cannot be moved there later.
+            when = (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC)
+        except (ValueError, OverflowError):
             return None
-        return cls(when if when.tzinfo else when.replace(tzinfo=UTC), number)
+        # A cursor holds an id that a database integer can; any other is made up.
+        return cls(when, number) if 0 < number < 2**62 else None
 
 
 def audiences(session: Session) -> Sequence[Audience]:
@@ -85,8 +88,8 @@ def region_page(
     if audience_id is not None:
         query = query.where(
             exists().where(
-                ConcernAudience.concern_id == Concern.id,
-                ConcernAudience.audience_id == audience_id,
+                col(ConcernAudience.concern_id) == Concern.id,
+                col(ConcernAudience.audience_id) == audience_id,
             )
         )
     if after is not None:
@@ -187,11 +190,15 @@ class RegionSummaryRow:
 def regions_with_counts(session: Session) -> list[RegionSummaryRow]:
     """Every active region with its counts of concerns waiting and answered, in one query."""
     visible = aliased(Concern)
-    waiting = func.count(visible.id).filter(visible.status == "open")
-    answered = func.count(visible.id).filter(col(visible.status).in_(["answered", "resolved"]))
+    waiting = func.count(col(visible.id)).filter(col(visible.status) == "open")
+    answered = func.count(col(visible.id)).filter(
+        col(visible.status).in_(["answered", "resolved"])
+    )
     rows = session.exec(
         select(Region, waiting, answered)
-        .outerjoin(visible, and_(visible.region_id == Region.id, col(visible.hidden).is_(False)))
+        .outerjoin(
+            visible, and_(col(visible.region_id) == Region.id, col(visible.hidden).is_(False))
+        )
         .where(col(Region.active))
         .group_by(col(Region.id))
         .order_by(col(Region.name))

@@ -42,5 +42,6 @@ async def verify_csrf(request: Request) -> None:
     ):
         value = (await read_form(request)).get(FIELD)
         sent = value if isinstance(value, str) else None
-    if not expected or not sent or not hmac.compare_digest(str(expected), sent):
+    # Bytes, not str: compare_digest raises TypeError on a non-ASCII str (a 500, not a 403).
+    if not expected or not sent or not hmac.compare_digest(str(expected).encode(), sent.encode()):
         raise HTTPException(status_code=403, detail="csrf")

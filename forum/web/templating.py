@@ -59,7 +59,7 @@ def _ago(context: Context, moment: datetime) -> str:
 @pass_context
 def _datetime(context: Context, moment: datetime, format: str = "medium") -> str:
     i18n: Translator = context["i18n"]
-    return i18n.datetime(moment, format)
+    return i18n.timestamp(moment, format)
 
 
 @pass_context
