@@ -1,6 +1,6 @@
 """Database tables. Rules live in the services; this module is shape only."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -37,6 +37,29 @@ class Source(StrEnum):
     phone = "phone"
 
 
+class FlagReason(StrEnum):
+    spam = "spam"
+    offensive = "offensive"
+    personal_data = "personal_data"
+    off_topic = "off_topic"
+    other = "other"
+
+
+class NotificationKind(StrEnum):
+    """What a person can be told about by email; each has its own setting."""
+
+    own_concerns = "own_concerns"  # an official answer or a status change on my concern
+    supported_concerns = "supported_concerns"  # the same, on a concern I said "me too" to
+    flags = "flags"  # something was flagged in a region I moderate
+    partner_tags = "partner_tags"  # a concern was tagged for technology providers (partners)
+
+
+class Delivery(StrEnum):
+    off = "off"
+    immediately = "immediately"
+    daily = "daily"
+
+
 class Region(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=64, unique=True)
@@ -57,6 +80,9 @@ class User(SQLModel, table=True):
     locale: str | None = Field(default=None, max_length=16)
     organisation: str | None = Field(default=None, max_length=120)
     is_admin: bool = Field(default=False)
+    # A blocked person can read but no longer post; what they wrote stays unless hidden.
+    blocked_at: datetime | None = None
+    blocked_reason: str | None = Field(default=None, sa_column=Column(Text))
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -105,7 +131,13 @@ class Concern(SQLModel, table=True):
     support_count: int = Field(default=0)
     reply_count: int = Field(default=0)
     hidden: bool = Field(default=False)
+    hidden_reason: str | None = Field(default=None, sa_column=Column(Text))
     locked: bool = Field(default=False)
+    # Assisted posting: a moderator records a concern for someone met at a meeting or by phone.
+    source_person: str | None = Field(default=None, max_length=120)
+    source_meeting: str | None = Field(default=None, max_length=200)
+    source_date: date | None = None
+    publication_consent: bool | None = None
 
 
 class Reply(SQLModel, table=True):
@@ -121,6 +153,7 @@ class Reply(SQLModel, table=True):
     organisation: str | None = Field(default=None, max_length=120)
     created_at: datetime = Field(default_factory=utcnow)
     hidden: bool = Field(default=False)
+    hidden_reason: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class ConcernAudience(SQLModel, table=True):
@@ -153,3 +186,68 @@ class ModerationEvent(SQLModel, table=True):
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     reason: str | None = Field(default=None, sa_column=Column(Text))
     created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class Flag(SQLModel, table=True):
+    """A private report on a concern or a reply. Never shown publicly."""
+
+    __table_args__ = (UniqueConstraint("reporter_id", "target_type", "target_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    reporter_id: int = Field(foreign_key="user.id", index=True)
+    region_id: int = Field(foreign_key="region.id", index=True)
+    concern_id: int = Field(foreign_key="concern.id", index=True, ondelete="CASCADE")
+    target_type: str = Field(max_length=16)  # concern | reply
+    target_id: int
+    reason: str = Field(max_length=16)
+    text: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(default_factory=utcnow)
+    resolved_at: datetime | None = None
+    resolved_by_id: int | None = Field(default=None, foreign_key="user.id")
+    resolution: str | None = Field(default=None, max_length=16)  # dismissed | hidden
+
+
+class NotificationSetting(SQLModel, table=True):
+    """A person's choice for one kind of email; without a row, the default applies."""
+
+    __tablename__ = "notification_setting"
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+    kind: str = Field(max_length=32, primary_key=True)
+    delivery: str = Field(max_length=16)
+
+
+class Notification(SQLModel, table=True):
+    """Something a person is to be told about. Immediate ones become an email at once; daily
+    ones wait for the digest, which gathers them into one email."""
+
+    __table_args__ = (Index("ix_notification_pending", "delivery", "outbox_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+    kind: str = Field(max_length=32)
+    event: str = Field(max_length=32)  # official_answer | status | flag | tagged
+    concern_id: int = Field(foreign_key="concern.id", ondelete="CASCADE")
+    delivery: str = Field(max_length=16)
+    created_at: datetime = Field(default_factory=utcnow)
+    outbox_id: int | None = Field(default=None, foreign_key="outbox.id")
+
+
+class Outbox(SQLModel, table=True):
+    """An email to send. Written in the same transaction as what caused it; a worker sends it,
+    with retries and backoff, so a restart or an SMTP outage loses nothing."""
+
+    __table_args__ = (Index("ix_outbox_due", "sent_at", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    to_address: str = Field(max_length=254)
+    subject: str = Field(max_length=300)
+    body_text: str = Field(sa_column=Column(Text, nullable=False))
+    body_html: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    next_attempt_at: datetime = Field(default_factory=utcnow)
+    claimed_until: datetime | None = None
+    attempts: int = Field(default=0)
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    sent_at: datetime | None = None

@@ -49,15 +49,20 @@ class Action(StrEnum):
     resolve = "resolve"  # mark an answered concern resolved, or reopen it ("still a problem")
     tag = "tag"
     close = "close"  # close with a reason, and reopen a closed concern
-    view_summary = "view_summary"
+    flag = "flag"  # report a concern or reply to the moderators, privately
+    moderate = "moderate"  # hide and restore, lock, set the topic, handle flags, block people
+    record_assisted = "record_assisted"  # raise a concern for someone met at a meeting or by phone
+    answer_queue = "answer_queue"  # the partner's queue of concerns awaiting an official answer
+    view_summary = "view_summary"  # the region's summary and its exports
     view_moderation_log = "view_moderation_log"
 
 
 Rule = Callable[[Viewer, int, Concern | None], bool]
 
 
-def _logged_in(viewer: Viewer, _region_id: int, _concern: Concern | None) -> bool:
-    return viewer.is_authenticated
+def _may_post(viewer: Viewer, _region_id: int, _concern: Concern | None) -> bool:
+    """Logged in and not blocked: a blocked person can still read."""
+    return viewer.user is not None and viewer.user.blocked_at is None
 
 
 def _held(*roles: Role) -> Rule:
@@ -78,13 +83,17 @@ def _author_or(*roles: Role) -> Rule:
 
 
 RULES: dict[Action, Rule] = {
-    Action.raise_concern: _logged_in,
-    Action.reply: _logged_in,
-    Action.support: _logged_in,
+    Action.raise_concern: _may_post,
+    Action.reply: _may_post,
+    Action.support: _may_post,
+    Action.flag: _may_post,
     Action.answer_officially: _held(Role.partner),
     Action.resolve: _author_or(Role.moderator),
     Action.tag: _held(Role.moderator),
     Action.close: _held(Role.moderator),
+    Action.moderate: _held(Role.moderator),
+    Action.record_assisted: _held(Role.moderator),
+    Action.answer_queue: _held(Role.partner),
     Action.view_summary: _held(Role.leader),
     Action.view_moderation_log: _held(Role.moderator, Role.leader),
 }

@@ -40,7 +40,7 @@ class Factory:
     def __init__(self, db: Session) -> None:
         self.db = db
 
-    def region(self, slug: str | None = None, *, default_locale: str = "pt_PT", **fields) -> Region:
+    def region(self, slug: str | None = None, *, default_locale: str = "en", **fields) -> Region:
         slug = slug or f"region-{next(_numbers)}"
         region = Region(
             slug=slug,

@@ -27,12 +27,16 @@ from forum.models import (
     Topic,
     utcnow,
 )
+from forum.notifications import events
 from forum.permissions import Action, Viewer, can
 
+TECHNOLOGY_PROVIDERS = "technology_providers"
 MAX_TITLE = 140
 MAX_BODY = 5000
 # A second identical post within this time is taken as the same form sent twice.
 RESEND_WINDOW = timedelta(minutes=30)
+# Ids are 32-bit INTEGER columns on PostgreSQL: a larger number is an error, not a miss.
+MAX_ID = 2**31 - 1
 
 
 def _require(
@@ -168,9 +172,11 @@ def post_reply(
     if official:
         concern.first_official_answer_at = concern.first_official_answer_at or now
         if concern.status == Status.open:
-            _transition(session, viewer, concern, Status.answered)
+            _transition(session, viewer, concern, Status.answered, notify=False)
     session.add(concern)
     session.flush()
+    if official:
+        events.official_answer_posted(session, concern, reply)
     return reply
 
 
@@ -232,8 +238,6 @@ def change_status(
         _require(viewer, Action.resolve, concern.region_id, concern)
     else:  # answered comes only from an official answer
         raise Refused(N_("A concern is answered when a partner gives an official answer."))
-    concern.close_reason = None
-    concern.duplicate_of_id = None
     _transition(session, viewer, concern, target)
 
 
@@ -253,14 +257,20 @@ def _close(
             )
     if errors:
         raise FormErrors(errors)
-    concern.close_reason = reason
-    concern.duplicate_of_id = original.id if original else None
-    _transition(session, viewer, concern, Status.closed, reason=reason)
+    _transition(
+        session,
+        viewer,
+        concern,
+        Status.closed,
+        close_reason=reason,
+        duplicate_of_id=original.id if original else None,
+    )
 
 
 def _duplicate_target(session: Session, concern: Concern, raw: str) -> Concern | None:
     number = raw.strip().lstrip("#")
-    if not number.isdigit() or len(number) > 12:
+    # ASCII digits only ("²" passes isdigit() but not int()), and no more than an id column holds.
+    if not (number.isascii() and number.isdigit()) or len(number) > 10 or int(number) > MAX_ID:
         return None
     original = session.get(Concern, int(number))
     if original is None or original.id == concern.id or original.region_id != concern.region_id:
@@ -269,15 +279,31 @@ def _duplicate_target(session: Session, concern: Concern, raw: str) -> Concern |
 
 
 def _transition(
-    session: Session, viewer: Viewer, concern: Concern, target: Status, reason: str | None = None
+    session: Session,
+    viewer: Viewer,
+    concern: Concern,
+    target: Status,
+    *,
+    close_reason: str | None = None,
+    duplicate_of_id: int | None = None,
+    notify: bool = True,
 ) -> None:
-    before = _status_snapshot(concern)
+    """Move the concern to `target` and log it; the reason to close is cleared on any other move.
+
+    People are told, unless the caller tells them of the same change in its own words (an
+    official answer)."""
+    before = _status_snapshot(concern)  # before anything changes, so the log shows the move
     now = utcnow()
     concern.status = target
+    concern.close_reason = close_reason
+    concern.duplicate_of_id = duplicate_of_id
     concern.resolved_at = now if target == Status.resolved else None
     concern.last_activity_at = now
     session.add(concern)
-    log(session, viewer, concern, "status", before, _status_snapshot(concern), reason)
+    log(session, viewer, concern, "status", before, _status_snapshot(concern), close_reason)
+    if notify:
+        session.flush()
+        events.status_changed(session, concern, before["status"], str(target))
 
 
 def _status_snapshot(concern: Concern) -> dict[str, Any]:
@@ -310,6 +336,9 @@ def set_audiences(session: Session, viewer: Viewer, concern: Concern, slugs: lis
         assert audience_id is not None
         session.add(ConcernAudience(concern_id=concern.id, audience_id=audience_id))
     log(session, viewer, concern, "tag", {"audiences": before}, {"audiences": after})
+    if TECHNOLOGY_PROVIDERS in after and TECHNOLOGY_PROVIDERS not in before:
+        session.flush()
+        events.tagged_for_partners(session, concern)
 
 
 def log(
