@@ -30,6 +30,10 @@ OFFERED_LOCALES: tuple[str, ...] = ("en", "pt_PT")
 # A bare language, or a regional variant, that means one of ours.
 LANGUAGE_ALIASES = {"pt": "pt_PT", "no": "nb", "nn": "nb", "nb": "nb"}
 LANG_COOKIE = "lang"
+# A pseudo-locale for tests, never offered to people: every translated string comes out
+# wrapped in markers, so text that skipped the catalog stands out.
+PSEUDO_LOCALE = "en_XA"
+PSEUDO_OPEN, PSEUDO_CLOSE = "⟦", "⟧"
 
 
 def N_(msgid: str, **params: Any) -> Message:
@@ -105,9 +109,19 @@ def negotiate(
     return normalize(region_default, offered) or DEFAULT_LOCALE
 
 
+class PseudoTranslations(gettext.NullTranslations):
+    def gettext(self, message: str) -> str:
+        return f"{PSEUDO_OPEN}{message}{PSEUDO_CLOSE}"
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.gettext(singular if n == 1 else plural)
+
+
 @cache
 def catalog(locale: str) -> gettext.NullTranslations:
     """The compiled catalog of a locale (English is the source language)."""
+    if locale == PSEUDO_LOCALE:
+        return PseudoTranslations()
     path = resource_dir("locales") / locale / "LC_MESSAGES" / "messages.po"
     if not path.exists():
         return gettext.NullTranslations()
@@ -132,7 +146,7 @@ class Translator:
     def __init__(self, locale: str) -> None:
         self.locale = locale
         self.lang = bcp47(locale)
-        self.babel = Locale.parse(locale)
+        self.babel = Locale.parse(DEFAULT_LOCALE if locale == PSEUDO_LOCALE else locale)
         self._catalog = catalog(locale)
 
     def gettext(self, msgid: str) -> str:

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     upload_dir: str = "uploads"
     # Length of a page of concerns on a region's page.
     page_size: int = Field(default=20, ge=1, le=200)
+    # Offer the pseudo-locale en_XA (for tests that hunt untranslated text; never in production).
+    pseudo_locale: bool = False
 
     @cached_property
     def is_sqlite(self) -> bool:

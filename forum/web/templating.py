@@ -16,6 +16,7 @@ from forum import labels
 from forum.i18n import (
     LANG_COOKIE,
     OFFERED_LOCALES,
+    PSEUDO_LOCALE,
     Message,
     Translator,
     autonym,
@@ -100,11 +101,15 @@ def viewer_of(request: Request) -> Viewer:
 
 def locale_of(request: Request, region: Region | None = None) -> str:
     viewer = viewer_of(request)
+    offered = OFFERED_LOCALES
+    if request.app.state.settings.pseudo_locale:
+        offered = (*OFFERED_LOCALES, PSEUDO_LOCALE)
     return negotiate(
         preference=viewer.user.locale if viewer.user else None,
         cookie=request.cookies.get(LANG_COOKIE),
         accept_language=request.headers.get("accept-language"),
         region_default=region.default_locale if region else None,
+        offered=offered,
     )
 
 
