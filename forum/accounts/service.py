@@ -52,7 +52,7 @@ def register(
     elif len(name) > MAX_NAME or len(name_key(name)) > MAX_NAME:
         errors["name"] = N_("Use a name of at most %(max)d characters.", max=MAX_NAME)
     elif any(unicodedata.category(char).startswith("C") for char in name):
-        errors["name"] = N_("Use letters, numbers and spaces in your name.")
+        errors["name"] = N_("Use only letters, numbers and spaces in your name.")
     elif session.exec(select(User.id).where(User.name_key == name_key(name))).first():
         errors["name"] = N_("This name is already taken. Try another one.")
     if len(password) < MIN_PASSWORD:

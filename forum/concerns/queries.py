@@ -11,7 +11,17 @@ from sqlalchemy import and_, exists, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from forum.models import Audience, Concern, ConcernAudience, Region, Reply, Support, Topic, User
+from forum.models import (
+    MAX_ID,
+    Audience,
+    Concern,
+    ConcernAudience,
+    Region,
+    Reply,
+    Support,
+    Topic,
+    User,
+)
 
 
 @dataclass
@@ -52,7 +62,7 @@ class Cursor:
         except (ValueError, OverflowError):
             return None
         # A cursor holds an id that a database integer can; any other is made up.
-        return cls(when, number) if 0 < number < 2**62 else None
+        return cls(when, number) if 0 < number <= MAX_ID else None
 
 
 def audiences(session: Session) -> Sequence[Audience]:
@@ -73,6 +83,8 @@ def region_page(
     *,
     status: str | None = None,
     audience_id: int | None = None,
+    topic_id: int | None = None,
+    words: str = "",
     after: Cursor | None = None,
     limit: int = 20,
 ) -> tuple[list[ConcernView], Cursor | None]:
@@ -90,6 +102,15 @@ def region_page(
             exists().where(
                 col(ConcernAudience.concern_id) == Concern.id,
                 col(ConcernAudience.audience_id) == audience_id,
+            )
+        )
+    if topic_id is not None:
+        query = query.where(Concern.topic_id == topic_id)
+    for word in words.split()[:8]:
+        query = query.where(
+            or_(
+                col(Concern.title).icontains(word, autoescape=True),
+                col(Concern.body).icontains(word, autoescape=True),
             )
         )
     if after is not None:
@@ -191,9 +212,7 @@ def regions_with_counts(session: Session) -> list[RegionSummaryRow]:
     """Every active region with its counts of concerns waiting and answered, in one query."""
     visible = aliased(Concern)
     waiting = func.count(col(visible.id)).filter(col(visible.status) == "open")
-    answered = func.count(col(visible.id)).filter(
-        col(visible.status).in_(["answered", "resolved"])
-    )
+    answered = func.count(col(visible.id)).filter(col(visible.status).in_(["answered", "resolved"]))
     rows = session.exec(
         select(Region, waiting, answered)
         .outerjoin(

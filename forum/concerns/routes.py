@@ -1,6 +1,7 @@
 """Raising a concern, its page, replies, me too, status and audiences. Thin: parse, call, render."""
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -9,7 +10,7 @@ from sqlmodel import Session
 from forum.concerns import queries, service
 from forum.errors import FormErrors, Refused
 from forum.i18n import N_, Message
-from forum.models import Region
+from forum.models import MAX_ID, Region
 from forum.permissions import Action, Viewer, can
 from forum.web.deps import DB, CurrentViewer
 from forum.web.flash import flash
@@ -20,8 +21,9 @@ router = APIRouter()
 Text = Annotated[str, Form()]
 
 
-def _login_first(request: Request) -> RedirectResponse:
-    return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+def _login_first(request: Request, back_to: str | None = None) -> Response:
+    """To the login page, and then back: to `back_to` when this URL only takes a POST."""
+    return redirect(request, f"/login?next={quote(back_to or request.url.path)}")
 
 
 def _region_or_404(db: Session, slug: str) -> Region:
@@ -32,7 +34,7 @@ def _region_or_404(db: Session, slug: str) -> Region:
 
 
 def _concern_or_404(db: Session, concern_id: int) -> tuple[queries.ConcernView, Region]:
-    found = queries.concern_view(db, concern_id) if 0 < concern_id < 2**62 else None
+    found = queries.concern_view(db, concern_id) if 0 < concern_id <= MAX_ID else None
     if found is None or found[0].concern.hidden:
         raise HTTPException(404)
     return found
@@ -157,7 +159,7 @@ def reply(
 ) -> Response:
     view, region = _concern_or_404(db, concern_id)
     if not viewer.is_authenticated:
-        return _login_first(request)
+        return _login_first(request, f"/c/{concern_id}")
     block = "conversation" if is_htmx(request) else None
     try:
         service.post_reply(
@@ -203,7 +205,7 @@ def reply(
 def support(request: Request, concern_id: int, db: DB, viewer: CurrentViewer) -> Response:
     view, region = _concern_or_404(db, concern_id)
     if not viewer.is_authenticated:
-        return _login_first(request)
+        return _login_first(request, f"/c/{concern_id}")
     service.toggle_support(db, viewer, view.concern)
     db.commit()
     if is_htmx(request):
@@ -220,6 +222,8 @@ def tag(
     audience: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
 ) -> Response:
     view, region = _concern_or_404(db, concern_id)
+    if not viewer.is_authenticated:
+        return _login_first(request)
     block = "audiences" if is_htmx(request) else None
     try:
         service.set_audiences(db, viewer, view.concern, audience)
@@ -254,7 +258,7 @@ def change_status(
 ) -> Response:
     view, region = _concern_or_404(db, concern_id)
     if not viewer.is_authenticated:
-        return _login_first(request)
+        return _login_first(request, f"/c/{concern_id}")
     try:
         service.change_status(
             db, viewer, view.concern, status=status, reason=reason, duplicate_of=duplicate_of

@@ -15,16 +15,19 @@ from sqlmodel import Session, col, select
 from forum.errors import FormErrors, NotAllowed, Refused
 from forum.i18n import N_, Message
 from forum.models import (
+    MAX_ID,
     Audience,
     CloseReason,
     Concern,
     ConcernAudience,
+    Flag,
     ModerationEvent,
     Region,
     Reply,
     Status,
     Support,
     Topic,
+    User,
     utcnow,
 )
 from forum.notifications import events
@@ -36,7 +39,6 @@ MAX_BODY = 5000
 # A second identical post within this time is taken as the same form sent twice.
 RESEND_WINDOW = timedelta(minutes=30)
 # Ids are 32-bit INTEGER columns on PostgreSQL: a larger number is an error, not a miss.
-MAX_ID = 2**31 - 1
 
 
 def _require(
@@ -233,7 +235,7 @@ def change_status(
         if concern.status != Status.answered and not can(
             viewer, Action.close, concern.region_id, concern
         ):
-            raise Refused(N_("A concern can be marked resolved once it has an answer."))
+            raise Refused(N_("A concern can be marked resolved once it has an official answer."))
     elif target == Status.open:
         _require(viewer, Action.resolve, concern.region_id, concern)
     else:  # answered comes only from an official answer
@@ -344,23 +346,32 @@ def set_audiences(session: Session, viewer: Viewer, concern: Concern, slugs: lis
 def log(
     session: Session,
     viewer: Viewer,
-    concern: Concern,
+    target: Concern | Reply | User | Flag,
     action: str,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
     reason: str | None = None,
+    *,
+    region_id: int | None = None,
 ) -> None:
-    """Append one line to the moderation log."""
-    assert viewer.id is not None and concern.id is not None
+    """Append one line to the moderation log. A concern or a flag knows its region; for a reply
+    or a person, `region_id` says in which region the moderator acted."""
+    assert viewer.id is not None and target.id is not None
+    if region_id is None:
+        assert isinstance(target, Concern | Flag)
+        region_id = target.region_id
     session.add(
         ModerationEvent(
             actor_id=viewer.id,
-            region_id=concern.region_id,
+            region_id=region_id,
             action=action,
-            target_type="concern",
-            target_id=concern.id,
+            target_type=TARGET_TYPES[type(target)],
+            target_id=target.id,
             before=before,
             after=after,
             reason=reason,
         )
     )
+
+
+TARGET_TYPES: dict[type, str] = {Concern: "concern", Reply: "reply", User: "user", Flag: "flag"}

@@ -1,6 +1,7 @@
 """The list of regions, and a region's concerns."""
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
@@ -14,6 +15,7 @@ from forum.web.deps import DB, CurrentViewer
 from forum.web.htmx import is_htmx
 
 router = APIRouter()
+MAX_SEARCH = 200
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -30,13 +32,16 @@ def region(
     viewer: CurrentViewer,
     status: Annotated[str, Query()] = "",
     audience: Annotated[str, Query()] = "",
+    topic: Annotated[str, Query()] = "",
+    q: Annotated[str, Query(max_length=MAX_SEARCH)] = "",
     after: Annotated[str, Query()] = "",
 ) -> HTMLResponse:
     region = queries.region_by_slug(db, slug)
     if region is None or region.id is None:
         raise HTTPException(404)
-    audiences = queries.audiences(db)
+    audiences, topics = queries.audiences(db), queries.topics(db)
     audience_ids = {a.slug: a.id for a in audiences}
+    topic_ids = {t.slug: t.id for t in topics}
     problems = []
     if status and status not in Status.__members__:
         problems.append(N_("We do not know that status, so all statuses are shown."))
@@ -44,11 +49,17 @@ def region(
     if audience and audience not in audience_ids:
         problems.append(N_("We do not know that audience, so all audiences are shown."))
         audience = ""
+    if topic and topic not in topic_ids:
+        problems.append(N_("We do not know that topic, so all topics are shown."))
+        topic = ""
+    filters = {"status": status, "audience": audience, "topic": topic, "q": q.strip()}
     concerns, next_cursor = queries.region_page(
         db,
         region.id,
         status=status or None,
         audience_id=audience_ids.get(audience),
+        topic_id=topic_ids.get(topic),
+        words=filters["q"],
         after=Cursor.decode(after),
         limit=request.app.state.settings.page_size,
     )
@@ -56,7 +67,10 @@ def region(
         "concerns": concerns,
         "next_cursor": next_cursor.encode() if next_cursor else None,
         "audiences": audiences,
-        "filters": {"status": status, "audience": audience},
+        "topics": topics,
+        "filters": filters,
+        # The filters again, for the link to older concerns.
+        "filter_query": urlencode({name: value for name, value in filters.items() if value}),
         "problems": problems,
         "can_raise": can(viewer, Action.raise_concern, region.id) or not viewer.is_authenticated,
     }

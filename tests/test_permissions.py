@@ -1,0 +1,189 @@
+"""Who may do what: the whole rule table, persona by persona, and routes that obey it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from sqlmodel import Session, col, func, select
+
+from forum.accounts.service import roles_of
+from forum.models import Concern, ConcernAudience, Region, Reply, Role, Status, Support, User
+from forum.permissions import RULES, VISITOR, Action, Viewer, can
+from tests.factories import Factory, log_in, post
+
+PERSONAS = [
+    "visitor",
+    "citizen",
+    "author",
+    "partner",
+    "partner elsewhere",
+    "moderator",
+    "moderator elsewhere",
+    "leader",
+    "admin",
+]
+SIGNED_IN = set(PERSONAS) - {"visitor"}
+
+# The spec: for each action, exactly who may take it on a concern in "this" region.
+# "partner", "moderator" and "leader" hold their role in this region; "... elsewhere"
+# hold it in another region only; "author" raised the concern; "admin" holds no role.
+MAY: dict[Action, set[str]] = {
+    Action.raise_concern: SIGNED_IN,
+    Action.reply: SIGNED_IN,
+    Action.support: SIGNED_IN,
+    Action.flag: SIGNED_IN,
+    Action.answer_officially: {"partner", "admin"},
+    Action.answer_queue: {"partner", "admin"},
+    Action.resolve: {"author", "moderator", "admin"},
+    Action.tag: {"moderator", "admin"},
+    Action.close: {"moderator", "admin"},
+    Action.moderate: {"moderator", "admin"},
+    Action.record_assisted: {"moderator", "admin"},
+    Action.view_summary: {"leader", "admin"},
+    Action.view_moderation_log: {"moderator", "leader", "admin"},
+}
+
+
+@dataclass
+class World:
+    region: Region
+    concern: Concern
+    viewers: dict[str, Viewer]
+
+
+def viewer_of(db: Session, user: User) -> Viewer:
+    assert user.id is not None
+    return Viewer(user, roles_of(db, user.id))
+
+
+@pytest.fixture
+def world(db: Session, make: Factory) -> World:
+    here, elsewhere = make.region(), make.region()
+    author = make.user()
+    users = {
+        "citizen": make.user(),
+        "author": author,
+        "partner": make.user(roles={Role.partner: [here]}, organisation="Energia Lda"),
+        "partner elsewhere": make.user(roles={Role.partner: [elsewhere]}),
+        "moderator": make.user(roles={Role.moderator: [here]}),
+        "moderator elsewhere": make.user(roles={Role.moderator: [elsewhere]}),
+        "leader": make.user(roles={Role.leader: [here]}),
+        "admin": make.user(admin=True),
+    }
+    viewers = {"visitor": VISITOR} | {name: viewer_of(db, user) for name, user in users.items()}
+    return World(here, make.concern(here, author), viewers)
+
+
+def test_it_has_a_rule_and_a_spec_line_for_every_action():
+    assert set(RULES) == set(Action)
+    assert set(MAY) == set(Action)
+    assert all(allowed <= set(PERSONAS) for allowed in MAY.values())
+
+
+@pytest.mark.parametrize(
+    ("action", "persona"),
+    [(action, persona) for action in Action for persona in PERSONAS],
+    ids=lambda value: str(value).replace(" ", "_"),
+)
+def test_it_lets_exactly_the_people_in_the_table_act(world: World, action: Action, persona: str):
+    assert world.region.id is not None
+
+    allowed = can(world.viewers[persona], action, world.region.id, world.concern)
+
+    assert allowed is (persona in MAY[action])
+
+
+# Routes consult the table: a refusal is a 403 (or, for a visitor, the login page), and
+# nothing is stored.
+
+
+def _count(db: Session, model: type, *where) -> int:
+    db.rollback()  # read what the request committed, not this session's snapshot
+    return db.exec(select(func.count()).select_from(model).where(*where)).one()
+
+
+def _status_of(db: Session, concern: Concern) -> str:
+    db.rollback()
+    return db.exec(select(Concern.status).where(Concern.id == concern.id)).one()
+
+
+def test_it_refuses_an_official_answer_from_a_partner_of_another_region(client, db, make):
+    here, elsewhere = make.region(), make.region()
+    concern = make.concern(here, make.user())
+    log_in(client, make.user(roles={Role.partner: [elsewhere]}, organisation="Far Away Lda"))
+
+    response = post(client, f"/c/{concern.id}/replies", {"body": "We fixed it", "official": "1"})
+
+    assert response.status_code == 403
+    assert _count(db, Reply, col(Reply.concern_id) == concern.id) == 0
+    assert _status_of(db, concern) == Status.open
+
+
+def test_it_takes_an_official_answer_from_a_partner_of_the_region(client, db, make):
+    region = make.region()
+    concern = make.concern(region, make.user())
+    log_in(client, make.user(roles={Role.partner: [region]}, organisation="Energia Lda"))
+
+    response = post(client, f"/c/{concern.id}/replies", {"body": "We fixed it", "official": "1"})
+
+    assert response.status_code == 303
+    assert _count(db, Reply, col(Reply.official), col(Reply.concern_id) == concern.id) == 1
+    assert _status_of(db, concern) == Status.answered
+
+
+def test_it_refuses_audiences_from_a_citizen(client, db, make):
+    region = make.region()
+    concern = make.concern(region, make.user(), audiences=["citizens"])
+    log_in(client, make.user())
+
+    response = post(client, f"/c/{concern.id}/audiences", {"audience": ["local_administration"]})
+
+    assert response.status_code == 403
+    assert _count(db, ConcernAudience, col(ConcernAudience.concern_id) == concern.id) == 1
+
+
+def test_it_refuses_closing_from_a_citizen(client, db, make):
+    region = make.region()
+    concern = make.concern(region, make.user())
+    log_in(client, make.user())
+
+    response = post(client, f"/c/{concern.id}/status", {"status": "closed", "reason": "off_topic"})
+
+    assert response.status_code == 403
+    assert _status_of(db, concern) == Status.open
+
+
+def test_it_refuses_closing_from_a_moderator_of_another_region(client, db, make):
+    here, elsewhere = make.region(), make.region()
+    concern = make.concern(here, make.user())
+    log_in(client, make.user(roles={Role.moderator: [elsewhere]}))
+
+    response = post(client, f"/c/{concern.id}/status", {"status": "closed", "reason": "off_topic"})
+
+    assert response.status_code == 403
+    assert _status_of(db, concern) == Status.open
+
+
+@pytest.mark.parametrize(
+    ("path", "form"),
+    [
+        ("/c/{id}/replies", {"body": "Me too, the bus never comes"}),
+        ("/c/{id}/support", {}),
+        ("/c/{id}/status", {"status": "closed", "reason": "off_topic"}),
+        ("/r/{slug}/new", {"title": "No bus", "body": "The bus never comes"}),
+    ],
+    ids=["reply", "support", "status", "raise"],
+)
+def test_it_sends_a_visitor_to_log_in_and_changes_nothing(client, db, make, path, form):
+    region = make.region()
+    concern = make.concern(region, make.user())
+
+    response = post(client, path.format(id=concern.id, slug=region.slug), form)
+
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/login")
+    assert _count(db, Concern) == 1
+    assert _count(db, Reply) == 0
+    assert _count(db, Support) == 0
+    assert _status_of(db, concern) == Status.open
