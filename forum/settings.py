@@ -1,9 +1,12 @@
 """Settings from the environment (FORUM_*) and a .env file."""
 
+import os
 import secrets
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
+from urllib.parse import unquote, urlsplit
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -17,6 +20,58 @@ class SettingsError(RuntimeError):
     """A setting is missing or wrong; the message says which and how to fix it."""
 
 
+# FORUM_SMTP_URL's schemes: how the connection is protected, and the port it uses by default.
+SMTP_SCHEMES = {"smtp": ("none", 25), "smtp+starttls": ("starttls", 587), "smtps": ("ssl", 465)}
+SMTP_URL_FORMAT = (
+    "smtp://host[:port] (no encryption, port 25), smtp+starttls://user:password@host[:port] "
+    "(STARTTLS, port 587) or smtps://user:password@host[:port] (TLS from the start, port 465); "
+    "percent-encode special characters in the user and password"
+)
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    """The mail server that FORUM_SMTP_URL names."""
+
+    host: str
+    port: int
+    security: Literal["none", "starttls", "ssl"]
+    username: str | None = None
+    password: str | None = None
+
+
+def parse_smtp_url(url: str) -> SmtpServer | None:
+    """The server in FORUM_SMTP_URL, or None when it is empty (email is off)."""
+    url = url.strip()
+    if not url:
+        return None
+
+    def wrong(problem: str) -> SettingsError:
+        return SettingsError(f"FORUM_SMTP_URL {problem}. Use {SMTP_URL_FORMAT}.")
+
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        raise wrong(f"cannot be read ({error})") from error
+    if parts.scheme not in SMTP_SCHEMES:
+        raise wrong(f"has the scheme {parts.scheme or '(none)'!r}, which Agora does not know")
+    if not parts.hostname:
+        raise wrong("names no host")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise wrong("has something after the host and port")
+    if parts.password is not None and not parts.username:
+        raise wrong("has a password but no user")
+    security, default_port = SMTP_SCHEMES[parts.scheme]
+    return SmtpServer(
+        host=parts.hostname,
+        port=port or default_port,
+        security=security,  # type: ignore[arg-type]
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password is not None else None,
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FORUM_", env_file=".env", extra="ignore")
 
@@ -25,6 +80,10 @@ class Settings(BaseSettings):
     secret_key: str = ""
     base_url: str = "http://127.0.0.1:8000"
     smtp_url: str = ""
+    # The sender of notification emails; empty: agora@ the host of base_url.
+    mail_from: str = ""
+    # Whether the web server also sends the queued emails (off: run `forum worker` instead).
+    worker: bool = True
     upload_dir: str = "uploads"
     # Length of a page of concerns on a region's page.
     page_size: int = Field(default=20, ge=1, le=200)
@@ -38,6 +97,20 @@ class Settings(BaseSettings):
     @cached_property
     def secure_cookies(self) -> bool:
         return self.base_url.startswith("https://")
+
+    def smtp_server(self) -> SmtpServer | None:
+        """The mail server, or None when email is off; a malformed URL is a SettingsError."""
+        return parse_smtp_url(self.smtp_url)
+
+    def sender(self) -> str:
+        """The From address of notification emails."""
+        if self.mail_from.strip():
+            return self.mail_from.strip()
+        host = urlsplit(self.base_url).hostname or "localhost"
+        # An address cannot end in a bare IP address: a server on 127.0.0.1 sends as localhost.
+        if host.replace(".", "").isdigit() or ":" in host:
+            host = "localhost"
+        return f"agora@{host}"
 
     def secret_file(self) -> Path:
         """The development secret lives beside the SQLite database (else in the working dir)."""
@@ -64,10 +137,14 @@ class Settings(BaseSettings):
                 "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
             )
         path = self.secret_file()
-        if path.exists():
-            return path.read_text().strip()
+        kept = path.read_text().strip() if path.exists() else ""
+        # An empty file (a write cut short) must not mean an empty signing key.
+        if kept:
+            return kept
         key = secrets.token_urlsafe(48)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(key + "\n")
-        path.chmod(0o600)
+        # Created readable by its owner only, from the first byte.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(key + "\n")
         return key
