@@ -62,26 +62,35 @@ def main() -> None:
     css = client.get("/static/agora.css").content
     js = client.get("/static/htmx-2.0.11.min.js").content
     html_gz = gz(page.content)
-    print(f"concern page with 20 replies: {len(page.content):,} B HTML, {html_gz:,} B gzipped "
-          f"(budget 14,336)")
+    print(
+        f"concern page with 20 replies: {len(page.content):,} B HTML, {html_gz:,} B gzipped "
+        f"(budget 14,336)"
+    )
     first_view = html_gz + gz(css) + gz(js)
-    print(f"first view: HTML {html_gz:,} + CSS {gz(css):,} + JS {gz(js):,} = {first_view:,} B "
-          f"gzipped in 3 requests (budget 51,200)")
+    print(
+        f"first view: HTML {html_gz:,} + CSS {gz(css):,} + JS {gz(js):,} = {first_view:,} B "
+        f"gzipped in 3 requests (budget 51,200)"
+    )
 
     statements: list[str] = []
-    event.listen(app.state.engine, "before_cursor_execute",
-                 lambda *args: statements.append(args[2]))
+    event.listen(
+        app.state.engine, "before_cursor_execute", lambda *args: statements.append(args[2])
+    )
 
     def queries(path: str) -> int:
         statements.clear()
         assert client.get(path).status_code == 200, path
         return len(statements)
 
-    print(f"SQL per concern page: {queries(f'/c/{concerns[5].id}')} with 5 replies, "
-          f"{queries(f'/c/{concerns[50].id}')} with 50 replies")
-    print(f"SQL per region page: {queries('/r/bench')} (20 of 48 concerns), "
-          f"{queries('/r/bench?audience=citizens')} filtered by audience, "
-          f"{queries('/')} for the home page")
+    print(
+        f"SQL per concern page: {queries(f'/c/{concerns[5].id}')} with 5 replies, "
+        f"{queries(f'/c/{concerns[50].id}')} with 50 replies"
+    )
+    print(
+        f"SQL per region page: {queries('/r/bench')} (20 of 48 concerns), "
+        f"{queries('/r/bench?audience=citizens')} filtered by audience, "
+        f"{queries('/')} for the home page"
+    )
 
 
 if __name__ == "__main__":

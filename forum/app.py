@@ -17,9 +17,15 @@ from forum.accounts.routes import router as accounts_router
 from forum.concerns.routes import router as concerns_router
 from forum.db import make_engine
 from forum.errors import NotAllowed
+from forum.feeds.routes import router as feeds_router
+from forum.moderation.routes import router as moderation_router
+from forum.notifications import emails, worker
+from forum.notifications.routes import router as notifications_router
+from forum.partner.routes import router as partner_router
 from forum.regions.routes import router as regions_router
 from forum.resources import STATIC_DIR
 from forum.settings import Settings
+from forum.summaries.routes import router as summaries_router
 from forum.web.csrf import verify_csrf
 from forum.web.templating import Templates
 
@@ -65,9 +71,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/api/openapi.json",
         dependencies=[Depends(verify_csrf)],
+        lifespan=worker.lifespan,
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings)
+    app.state.mailer = worker.mailer_for(settings)  # a malformed FORUM_SMTP_URL stops here
+    emails.configure(app.state.engine, settings)
     app.state.templates = Templates()
     app.add_middleware(
         SessionMiddleware,
@@ -83,6 +92,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(regions_router)
     app.include_router(concerns_router)
     app.include_router(accounts_router)
+    app.include_router(notifications_router)
+    app.include_router(moderation_router)
+    app.include_router(summaries_router)
+    app.include_router(partner_router)
+    app.include_router(feeds_router)
     _add_small_routes(app)
     _add_error_pages(app)
     return app
@@ -103,13 +117,46 @@ def _add_small_routes(app: FastAPI) -> None:
 def error_page(request: Request, status_code: int) -> HTMLResponse:
     templates: Templates = request.app.state.templates
     return templates.render(
-        request, "errors/error.html", {"status_code": status_code}, status_code=status_code
+        request,
+        "errors/error.html",
+        {"status_code": status_code, "expired": False, "typed": []},
+        status_code=status_code,
+    )
+
+
+# Form fields that are never shown back: secrets, and our own plumbing.
+NOT_SHOWN_BACK = {"password", "csrf_token", "next"}
+
+
+async def expired_form_page(request: Request) -> HTMLResponse:
+    """A form sent without a valid CSRF token (its session ended, or it came from elsewhere):
+    nothing changes, and what the person typed is shown back so nothing is lost."""
+    typed: list[str] = []
+    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        try:
+            form = await request.form()
+        except Exception:  # an unreadable body has nothing to show back
+            form = None
+        if form is not None:
+            typed = [
+                value.strip()
+                for name, value in form.multi_items()
+                if name not in NOT_SHOWN_BACK and isinstance(value, str) and len(value.strip()) > 1
+            ]
+    templates: Templates = request.app.state.templates
+    return templates.render(
+        request,
+        "errors/error.html",
+        {"status_code": 403, "expired": True, "typed": typed},
+        status_code=403,
     )
 
 
 def _add_error_pages(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if error.detail == "csrf":
+            return await expired_form_page(request)
         if error.status_code in (401, 403, 404, 405, 400, 413):
             response = error_page(request, error.status_code)
             if error.status_code == 405 and error.headers:

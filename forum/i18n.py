@@ -10,12 +10,12 @@ import gettext
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_datetime, format_timedelta
+from babel.dates import format_date, format_datetime, format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -169,6 +169,14 @@ class Translator:
         return format_timedelta(
             moment - utcnow(), add_direction=True, threshold=1.0, locale=self.babel
         )
+
+    def age(self, moment: datetime) -> str:
+        """'3 days': how long something has been waiting, in the reader's language."""
+        return format_timedelta(utcnow() - moment, threshold=1.0, locale=self.babel)
+
+    def day(self, value: date, format: str = "medium") -> str:
+        """'14 Mar 2025': a calendar date without a time."""
+        return format_date(value, format=format, locale=self.babel)
 
     def number(self, value: int | float) -> str:
         return format_decimal(value, locale=self.babel)

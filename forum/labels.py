@@ -48,6 +48,27 @@ ROLE = {
     "moderator": N_("Moderator"),
     "leader": N_("Pilot leader"),
 }
+FLAG_REASON = {
+    "spam": N_("Advertising or spam"),
+    "offensive": N_("Rude or offensive"),
+    "personal_data": N_("It shows private details about someone"),
+    "off_topic": N_("Not about the services in this region"),
+    "other": N_("Something else"),
+}
+# What a line of the moderation log says was done.
+MODERATION_ACTION = {
+    "status": N_("Changed the status"),
+    "tag": N_("Chose who should answer"),
+    "topic": N_("Set the topic"),
+    "hide": N_("Hid a post"),
+    "restore": N_("Showed a post again"),
+    "lock": N_("Stopped new replies"),
+    "unlock": N_("Allowed replies again"),
+    "dismiss_flag": N_("Dismissed a report"),
+    "block": N_("Stopped someone from writing"),
+    "unblock": N_("Let someone write again"),
+    "record_assisted": N_("Recorded a concern for someone met or called"),
+}
 
 
 def label(table: dict[str, Message], slug: str, stored_name: str | None = None) -> Message | str:

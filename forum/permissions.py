@@ -37,6 +37,11 @@ class Viewer:
     def regions_with(self, role: Role) -> set[int]:
         return {region_id for region_id, held in self.roles if held == role.value}
 
+    @property
+    def role_names(self) -> set[str]:
+        """The roles held in any region: the header links to the pages they open."""
+        return {held for _region_id, held in self.roles}
+
 
 VISITOR = Viewer()
 

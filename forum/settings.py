@@ -3,6 +3,7 @@
 import os
 import secrets
 from dataclasses import dataclass
+from email.utils import parseaddr
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -105,6 +106,12 @@ class Settings(BaseSettings):
     def sender(self) -> str:
         """The From address of notification emails."""
         if self.mail_from.strip():
+            address = parseaddr(self.mail_from)[1]
+            if "@" not in address:
+                raise SettingsError(
+                    "FORUM_MAIL_FROM is not an email address: use agora@example.org or "
+                    "Agora <agora@example.org>"
+                )
             return self.mail_from.strip()
         host = urlsplit(self.base_url).hostname or "localhost"
         # An address cannot end in a bare IP address: a server on 127.0.0.1 sends as localhost.

@@ -110,6 +110,9 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         base_url="http://testserver",
         upload_dir=str(tmp_path / "uploads"),
         page_size=20,
+        # No background email worker in tests: a test that sends email drains the outbox itself.
+        smtp_url="",
+        worker=False,
     )
 
 

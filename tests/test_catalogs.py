@@ -19,7 +19,9 @@ def test_it_has_every_string_of_the_code_in_messages_pot():
     in_code = {m.id for m in catalogs.extracted() if m.id}
     in_template = {m.id for m in catalogs.read(catalogs.template_path()) if m.id}
     missing = in_code - in_template
-    assert not missing, f"run `forum i18n extract && forum i18n update`: {sorted(missing)[:5]}"
+    assert not missing, (
+        f"run `forum i18n extract && forum i18n update`: {sorted(missing, key=str)[:5]}"
+    )
 
 
 @pytest.mark.parametrize("locale", OFFERED_LOCALES)
@@ -28,7 +30,8 @@ def test_it_translates_every_message(locale):
     messages = {m.id: m for m in _messages(locale)}
     assert in_template <= set(messages), "run `forum i18n update`"
     untranslated = [
-        m.id for m in messages.values()
+        m.id
+        for m in messages.values()
         if m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string])
     ]
     assert not untranslated, untranslated[:5]

@@ -8,7 +8,18 @@ import pytest
 from sqlmodel import Session, col, func, select
 
 from forum.accounts.service import roles_of
-from forum.models import Concern, ConcernAudience, Region, Reply, Role, Status, Support, User
+from forum.models import (
+    Concern,
+    ConcernAudience,
+    Flag,
+    ModerationEvent,
+    Region,
+    Reply,
+    Role,
+    Status,
+    Support,
+    User,
+)
 from forum.permissions import RULES, VISITOR, Action, Viewer, can
 from tests.factories import Factory, log_in, post
 
@@ -172,8 +183,9 @@ def test_it_refuses_closing_from_a_moderator_of_another_region(client, db, make)
         ("/c/{id}/support", {}),
         ("/c/{id}/status", {"status": "closed", "reason": "off_topic"}),
         ("/r/{slug}/new", {"title": "No bus", "body": "The bus never comes"}),
+        ("/c/{id}/flag", {"reason": "spam"}),
     ],
-    ids=["reply", "support", "status", "raise"],
+    ids=["reply", "support", "status", "raise", "flag"],
 )
 def test_it_sends_a_visitor_to_log_in_and_changes_nothing(client, db, make, path, form):
     region = make.region()
@@ -187,3 +199,64 @@ def test_it_sends_a_visitor_to_log_in_and_changes_nothing(client, db, make, path
     assert _count(db, Reply) == 0
     assert _count(db, Support) == 0
     assert _status_of(db, concern) == Status.open
+    assert _count(db, Flag) == 0
+
+
+# The moderation routes, persona by persona: exactly the people the table allows act, and a
+# refusal logs nothing.
+
+MODERATION_ROUTES = {
+    "lock": ("/moderation/concerns/{id}/lock", {}),
+    "topic": ("/moderation/concerns/{id}/topic", {"topic": "energy"}),
+    "hide": ("/moderation/concerns/{id}/hide", {"reason": "Advertising"}),
+    "audiences": ("/moderation/concerns/{id}/audiences", {"audience": "citizens"}),
+}
+# Who may open each moderation page: moderators and leaders of any region see their own.
+MODERATION_PAGES = {
+    "/moderation": {"moderator", "moderator elsewhere", "admin"},
+    "/moderation/log": {"moderator", "moderator elsewhere", "leader", "admin"},
+}
+
+
+def _log_in_as(client, world: World, persona: str) -> None:
+    user = world.viewers[persona].user
+    if user is not None:
+        log_in(client, user)
+
+
+@pytest.mark.parametrize(
+    ("route", "persona"),
+    [(route, persona) for route in MODERATION_ROUTES for persona in PERSONAS],
+    ids=lambda value: str(value).replace(" ", "_"),
+)
+def test_it_lets_exactly_the_moderators_of_the_region_moderate(
+    client, db, world: World, route: str, persona: str
+):
+    path, form = MODERATION_ROUTES[route]
+    _log_in_as(client, world, persona)
+
+    response = post(client, path.format(id=world.concern.id), form)
+
+    allowed = persona in MAY[Action.moderate]
+    if persona == "visitor":
+        assert response.headers["location"].startswith("/login")
+    assert response.status_code == (303 if allowed or persona == "visitor" else 403)
+    assert _count(db, ModerationEvent) == (1 if allowed else 0)
+
+
+@pytest.mark.parametrize(
+    ("page", "persona"),
+    [(page, persona) for page in MODERATION_PAGES for persona in PERSONAS],
+    ids=lambda value: str(value).replace(" ", "_"),
+)
+def test_it_opens_the_moderation_pages_to_exactly_their_people(
+    client, world: World, page: str, persona: str
+):
+    _log_in_as(client, world, persona)
+
+    response = client.get(page, follow_redirects=False)
+
+    if persona == "visitor":
+        assert response.status_code == 303
+    else:
+        assert response.status_code == (200 if persona in MODERATION_PAGES[page] else 403)

@@ -6,6 +6,7 @@ the catalog.
 """
 
 import re
+from datetime import date
 
 import pytest
 from bs4 import BeautifulSoup
@@ -133,6 +134,28 @@ def test_it_translates_every_page_staff_see(client, world):
     sweep(client, ["/r/xyzzy", f"/c/{concern.id}", f"/c/{closed.id}", "/account"])
 
 
+def test_it_translates_the_partner_queue_and_recorded_concerns(client, world, make):
+    recorded = make.concern(
+        world["region"],
+        world["staff"],
+        title="Xyzzy",
+        body="xyzzy",
+        source="meeting",
+        source_person="Xyzzy",
+        source_meeting="Xyzzy",
+        source_date=date(2025, 3, 14),
+        audiences=["technology_providers"],
+    )
+    log_in(client, world["staff"])
+    sweep(client, ["/partner", "/r/xyzzy/record", f"/c/{recorded.id}"])
+    for response in (
+        post(client, "/r/xyzzy/record", {"source": "meeting", "date": "xyzzy"}),
+        post(client, f"/partner/answers/{recorded.id}", {"body": ""}),
+    ):
+        assert response.status_code == 400
+        assert not leftovers(response.text)
+
+
 def test_it_translates_every_page_an_admin_sees(client, world):
     log_in(client, world["admin"])
     sweep(client, ["/", f"/c/{world['concern'].id}"])
@@ -157,3 +180,41 @@ def test_it_translates_error_messages_and_forms_with_errors(client, world):
     ):
         assert response.status_code in (400, 403, 409), response.status_code
         assert not leftovers(response.text)
+
+
+def test_it_translates_the_moderation_pages_reports_and_a_blocked_account(client, db, make, world):
+    concern, author, staff = world["concern"], world["author"], world["staff"]
+    reply = make.reply(concern, author, body="xyzzy")
+    log_in(client, staff)
+    post(
+        client,
+        f"/c/{concern.id}/flag",
+        {"reply": str(reply.id), "reason": "other", "text": "xyzzy"},
+    )
+    post(client, f"/moderation/concerns/{concern.id}/lock")
+    post(client, f"/moderation/concerns/{world['closed'].id}/hide", {"reason": "xyzzy"})
+    post(client, f"/moderation/users/{author.id}/block", {"region": "xyzzy", "reason": "xyzzy"})
+    sweep(
+        client,
+        [
+            "/moderation",
+            f"/moderation?reply={reply.id}",
+            "/moderation/log",
+            f"/c/{concern.id}/flag",
+            f"/c/{concern.id}/flag?reply={reply.id}",
+            f"/c/{concern.id}",
+        ],
+    )
+    for response in (
+        post(client, f"/moderation/concerns/{concern.id}/hide", {"reason": ""}),
+        post(client, f"/moderation/concerns/{concern.id}/duplicate", {"duplicate_of": "xyzzy"}),
+        post(client, f"/c/{concern.id}/flag", {"reason": "other"}),
+    ):
+        assert response.status_code == 400
+        assert not leftovers(response.text)
+    client.cookies.clear()
+    log_in(client, author)
+    sweep(client, [f"/c/{concern.id}", "/r/xyzzy", "/r/xyzzy/new"])
+    refused = post(client, f"/c/{concern.id}/support")
+    assert refused.status_code == 403
+    assert not leftovers(refused.text)

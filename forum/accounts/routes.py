@@ -5,10 +5,13 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
 
 from forum.accounts import service
 from forum.errors import FormErrors
 from forum.i18n import LANG_COOKIE, N_, normalize
+from forum.notifications import preferences
+from forum.permissions import Viewer
 from forum.web.csrf import SESSION_KEY as CSRF_KEY
 from forum.web.deps import DB, SESSION_USER, CurrentViewer
 from forum.web.flash import flash
@@ -48,11 +51,12 @@ def _page(
     *,
     next: str = "/",
     errors: dict | None = None,
+    extra: dict | None = None,
 ) -> HTMLResponse:
     return request.app.state.templates.render(
         request,
         template,
-        {"typed": typed, "errors": errors or {}, "next": safe_next(next)},
+        {"typed": typed, "errors": errors or {}, "next": safe_next(next), **(extra or {})},
         status_code=400 if errors else 200,
     )
 
@@ -117,12 +121,17 @@ def logout(request: Request) -> Response:
     return RedirectResponse("/", status_code=303)
 
 
+def _email_choices(db: Session, viewer: Viewer) -> dict:
+    """The account page's Emails section: each kind that applies, and what was chosen."""
+    return {"emails": preferences.rows(db, viewer), "deliveries": preferences.DELIVERY_LABEL}
+
+
 @router.get("/account", response_class=HTMLResponse)
-def account(request: Request, viewer: CurrentViewer) -> Response:
+def account(request: Request, db: DB, viewer: CurrentViewer) -> Response:
     if viewer.user is None:
         return RedirectResponse("/login?next=/account", status_code=303)
     typed = {"locale": viewer.user.locale or "", "email": viewer.user.email or ""}
-    return _page(request, "accounts/account.html", typed)
+    return _page(request, "accounts/account.html", typed, extra=_email_choices(db, viewer))
 
 
 @router.post("/account")
@@ -136,7 +145,8 @@ def save_account(
     except FormErrors as invalid:
         db.rollback()
         typed = {"locale": locale, "email": email}
-        return _page(request, "accounts/account.html", typed, errors=invalid.errors)
+        extra = _email_choices(db, viewer)
+        return _page(request, "accounts/account.html", typed, errors=invalid.errors, extra=extra)
     db.commit()
     flash(request, N_("Your settings are saved."))
     return RedirectResponse("/account", status_code=303)

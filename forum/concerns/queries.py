@@ -33,6 +33,11 @@ class ConcernView:
     topic: Topic | None
     audiences: list[Audience] = field(default_factory=list)
 
+    @property
+    def raised_by(self) -> str:
+        """Who raised it: for a concern recorded at a meeting or by phone, the person met."""
+        return self.concern.source_person or self.author_name
+
 
 @dataclass
 class ReplyView:
@@ -199,6 +204,15 @@ def concern_title(session: Session, concern_id: int | None) -> str | None:
     if concern_id is None:
         return None
     return session.exec(select(Concern.title).where(Concern.id == concern_id)).first()
+
+
+def duplicates_of(session: Session, concern_id: int) -> Sequence[tuple[int | None, str]]:
+    """The concerns closed as the same as this one (number and title), so that it links back."""
+    return session.exec(
+        select(Concern.id, Concern.title)
+        .where(Concern.duplicate_of_id == concern_id, col(Concern.hidden).is_(False))
+        .order_by(col(Concern.id))
+    ).all()
 
 
 @dataclass

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from forum.concerns import queries, service
-from forum.errors import FormErrors, Refused
+from forum.errors import FormErrors, NotAllowed, Refused
 from forum.i18n import N_, Message
 from forum.models import MAX_ID, Region
 from forum.permissions import Action, Viewer, can
@@ -98,6 +98,92 @@ def raise_concern(
     return redirect(request, f"/c/{concern.id}")
 
 
+RECORD_FIELDS = ("source", "person", "meeting", "date", "title", "body", "topic", "consent")
+
+
+@router.get("/r/{slug}/record", response_class=HTMLResponse)
+def record_form(request: Request, slug: str, db: DB, viewer: CurrentViewer) -> Response:
+    region = _region_or_404(db, slug)
+    if not viewer.is_authenticated:
+        return _login_first(request)
+    assert region.id is not None
+    if not can(viewer, Action.record_assisted, region.id):
+        raise NotAllowed(Action.record_assisted)
+    return _record_form(request, db, region, dict.fromkeys(RECORD_FIELDS, ""))
+
+
+def _record_form(
+    request: Request,
+    db: Session,
+    region: Region,
+    typed: dict[str, str],
+    errors: dict[str, Message] | None = None,
+) -> HTMLResponse:
+    return request.app.state.templates.render(
+        request,
+        "concerns/record.html",
+        {"typed": typed, "errors": errors or {}, "topics": queries.topics(db)},
+        region=region,
+        status_code=400 if errors else 200,
+    )
+
+
+@router.post("/r/{slug}/record")
+def record_assisted(
+    request: Request,
+    slug: str,
+    db: DB,
+    viewer: CurrentViewer,
+    source: Text = "",
+    person: Text = "",
+    meeting: Text = "",
+    date: Text = "",
+    title: Text = "",
+    body: Text = "",
+    topic: Text = "",
+    consent: Text = "",
+) -> Response:
+    region = _region_or_404(db, slug)
+    if not viewer.is_authenticated:
+        return _login_first(request)
+    typed = {
+        "source": source,
+        "person": person,
+        "meeting": meeting,
+        "date": date,
+        "title": title,
+        "body": body,
+        "topic": topic,
+        "consent": consent,
+    }
+    try:
+        concern, created = service.record_assisted(
+            db,
+            viewer,
+            region,
+            title=title,
+            body=body,
+            topic=topic,
+            language=locale_of(request, region),
+            source=source,
+            person=person,
+            meeting=meeting,
+            day=date,
+            consent=bool(consent),
+        )
+    except FormErrors as invalid:
+        return _record_form(request, db, region, typed, invalid.errors)
+    db.commit()
+    if created:
+        flash(
+            request,
+            N_("The concern is recorded and now public as number %(number)s.", number=concern.id),
+        )
+    else:
+        flash(request, N_("You already recorded this concern. Here it is."), kind="info")
+    return redirect(request, f"/c/{concern.id}")
+
+
 @router.get("/c/{concern_id}", response_class=HTMLResponse)
 def show_concern(request: Request, concern_id: int, db: DB, viewer: CurrentViewer) -> Response:
     view, region = _concern_or_404(db, concern_id)
@@ -130,6 +216,7 @@ def _concern_page(
         "replies": replies,
         "supported": queries.has_supported(db, concern.id, viewer.id),
         "duplicate_title": queries.concern_title(db, concern.duplicate_of_id),
+        "duplicates": queries.duplicates_of(db, concern.id),
         "all_audiences": queries.audiences(db) if may["tag"] else [],
         "may": may,
         "typed_reply": typed_reply,

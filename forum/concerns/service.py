@@ -5,7 +5,9 @@ Every status change and every moderator action is appended to the moderation log
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import delete, update
@@ -24,6 +26,7 @@ from forum.models import (
     ModerationEvent,
     Region,
     Reply,
+    Source,
     Status,
     Support,
     Topic,
@@ -36,6 +39,10 @@ from forum.permissions import Action, Viewer, can
 TECHNOLOGY_PROVIDERS = "technology_providers"
 MAX_TITLE = 140
 MAX_BODY = 5000
+MAX_PERSON = 120
+MAX_MEETING = 200
+ASSISTED_SOURCES = {Source.meeting.value, Source.phone.value}
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # A second identical post within this time is taken as the same form sent twice.
 RESEND_WINDOW = timedelta(minutes=30)
 # Ids are 32-bit INTEGER columns on PostgreSQL: a larger number is an error, not a miss.
@@ -76,7 +83,71 @@ def raise_concern(
     whether it is new."""
     assert region.id is not None
     _require(viewer, Action.raise_concern, region.id)
-    assert viewer.id is not None
+    text = _concern_text(session, title=title, body=body, topic=topic)
+    if text.errors:
+        raise FormErrors(text.errors)
+    return _create_concern(session, viewer, region, text, language=language)
+
+
+@dataclass(frozen=True)
+class Assisted:
+    """Where a moderator met the person a concern is recorded for."""
+
+    source: Source
+    person: str
+    meeting: str | None
+    day: date
+
+
+def record_assisted(
+    session: Session,
+    viewer: Viewer,
+    region: Region,
+    *,
+    title: str,
+    body: str,
+    topic: str,
+    language: str,
+    source: str,
+    person: str,
+    meeting: str,
+    day: str,
+    consent: bool,
+) -> tuple[Concern, bool]:
+    """A concern a moderator records for someone met at a meeting or on the phone, published
+    with that person's name or initials, once they agreed. Logged for accountability."""
+    assert region.id is not None
+    _require(viewer, Action.record_assisted, region.id)
+    assisted, errors = _assisted(source=source, person=person, meeting=meeting, day=day)
+    text = _concern_text(session, title=title, body=body, topic=topic)
+    errors |= text.errors
+    if not consent:
+        errors["consent"] = N_("Confirm that the person agreed that their concern is published.")
+    if errors:
+        raise FormErrors(errors)
+    assert assisted is not None
+    concern, created = _create_concern(session, viewer, region, text, language, assisted)
+    if created:
+        after = {
+            "source": str(assisted.source),
+            "person": assisted.person,
+            "meeting": assisted.meeting,
+            "date": assisted.day.isoformat(),
+        }
+        log(session, viewer, concern, "record_assisted", None, after)
+    return concern, created
+
+
+@dataclass(frozen=True)
+class _ConcernText:
+    title: str
+    body: str
+    topic: Topic | None
+    errors: dict[str, Message]
+
+
+def _concern_text(session: Session, *, title: str, body: str, topic: str) -> _ConcernText:
+    """The title, body and topic of a new concern, cleaned, with a message for each wrong one."""
     title, body = " ".join(clean_text(title).split()), clean_text(body)
     errors: dict[str, Message] = {}
     title_error = _text_error(
@@ -96,14 +167,73 @@ def raise_concern(
     errors |= {"body": body_error} if body_error else {}
     if topic and topic_row is None:
         errors["topic"] = N_("Choose a topic from the list, or leave it empty.")
-    if errors:
-        raise FormErrors(errors)
+    return _ConcernText(title, body, topic_row, errors)
+
+
+def _assisted(
+    *, source: str, person: str, meeting: str, day: str
+) -> tuple[Assisted | None, dict[str, Message]]:
+    """Who was met, where and when, and a message for each field that is wrong."""
+    errors: dict[str, Message] = {}
+    if source not in ASSISTED_SOURCES:
+        errors["source"] = N_("Choose whether you met the person at a meeting or on the phone.")
+    person = " ".join(clean_text(person).split())
+    person_error = _text_error(
+        person,
+        maximum=MAX_PERSON,
+        empty=N_("Enter the person's name or initials."),
+        too_long=N_("Use at most %(max)d characters for the person's name.", max=MAX_PERSON),
+    )
+    errors |= {"person": person_error} if person_error else {}
+    meeting = " ".join(clean_text(meeting).split())
+    meeting_error = _text_error(
+        meeting,
+        maximum=MAX_MEETING,
+        empty=N_("Enter the name of the meeting."),
+        too_long=N_("Use at most %(max)d characters for the meeting's name.", max=MAX_MEETING),
+    )
+    if source == Source.meeting and meeting_error:
+        errors["meeting"] = meeting_error
+    parsed_day, day_error = _past_day(day)
+    errors |= {"date": day_error} if day_error else {}
+    if errors or parsed_day is None:
+        return None, errors
+    is_meeting = source == Source.meeting
+    return Assisted(Source(source), person, meeting if is_meeting else None, parsed_day), {}
+
+
+def _past_day(raw: str) -> tuple[date | None, Message | None]:
+    """A date written as year-month-day (what a date field sends), not later than today."""
+    raw = raw.strip()
+    if not raw:
+        return None, N_("Enter the date of the meeting or the call.")
+    try:
+        day = date.fromisoformat(raw) if ISO_DAY.fullmatch(raw) else None
+    except ValueError:
+        day = None
+    if day is None:
+        return None, N_("Enter the date as year-month-day, for example 2025-03-14.")
+    # "Today" somewhere on Earth: a moderator east of UTC may already be in tomorrow.
+    if day > (utcnow() + timedelta(hours=14)).date():
+        return None, N_("The date cannot be in the future.")
+    return day, None
+
+
+def _create_concern(
+    session: Session,
+    viewer: Viewer,
+    region: Region,
+    text: _ConcernText,
+    language: str,
+    assisted: Assisted | None = None,
+) -> tuple[Concern, bool]:
+    assert viewer.id is not None and region.id is not None
     earlier = session.exec(
         select(Concern).where(
             Concern.author_id == viewer.id,
             Concern.region_id == region.id,
-            Concern.title == title,
-            Concern.body == body,
+            Concern.title == text.title,
+            Concern.body == text.body,
             col(Concern.created_at) > utcnow() - RESEND_WINDOW,
         )
     ).first()
@@ -112,11 +242,17 @@ def raise_concern(
     concern = Concern(
         region_id=region.id,
         author_id=viewer.id,
-        title=title,
-        body=body,
+        title=text.title,
+        body=text.body,
         language=language,
-        topic_id=topic_row.id if topic_row else None,
+        topic_id=text.topic.id if text.topic else None,
     )
+    if assisted is not None:
+        concern.source = assisted.source
+        concern.source_person = assisted.person
+        concern.source_meeting = assisted.meeting
+        concern.source_date = assisted.day
+        concern.publication_consent = True
     session.add(concern)
     session.flush()
     return concern, True
@@ -305,7 +441,7 @@ def _transition(
     log(session, viewer, concern, "status", before, _status_snapshot(concern), close_reason)
     if notify:
         session.flush()
-        events.status_changed(session, concern, before["status"], str(target))
+        events.status_changed(session, concern, before["status"], str(target), actor_id=viewer.id)
 
 
 def _status_snapshot(concern: Concern) -> dict[str, Any]:
@@ -340,7 +476,7 @@ def set_audiences(session: Session, viewer: Viewer, concern: Concern, slugs: lis
     log(session, viewer, concern, "tag", {"audiences": before}, {"audiences": after})
     if TECHNOLOGY_PROVIDERS in after and TECHNOLOGY_PROVIDERS not in before:
         session.flush()
-        events.tagged_for_partners(session, concern)
+        events.tagged_for_partners(session, concern, actor_id=viewer.id)
 
 
 def log(

@@ -73,6 +73,8 @@ def region(
         "filter_query": urlencode({name: value for name, value in filters.items() if value}),
         "problems": problems,
         "can_raise": can(viewer, Action.raise_concern, region.id) or not viewer.is_authenticated,
+        "may_summarise": can(viewer, Action.view_summary, region.id),
+        "may_record": can(viewer, Action.record_assisted, region.id),
     }
     block = "concern_rows" if is_htmx(request) and after else None
     return request.app.state.templates.render(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -58,6 +58,18 @@ def _ago(context: Context, moment: datetime) -> str:
 
 
 @pass_context
+def _age(context: Context, moment: datetime) -> str:
+    i18n: Translator = context["i18n"]
+    return i18n.age(moment)
+
+
+@pass_context
+def _day(context: Context, value: date) -> str:
+    i18n: Translator = context["i18n"]
+    return i18n.day(value)
+
+
+@pass_context
 def _datetime(context: Context, moment: datetime, format: str = "medium") -> str:
     i18n: Translator = context["i18n"]
     return i18n.timestamp(moment, format)
@@ -84,6 +96,8 @@ def make_environment() -> Environment:
     env.filters.update(
         t=_translate,
         ago=_ago,
+        age=_age,
+        day=_day,
         datetime=_datetime,
         number=_number,
         plain=plain_text,

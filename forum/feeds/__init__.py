@@ -1,0 +1,1 @@
+"""Atom feeds of a region and of a concern, for readers, newspapers and municipal sites."""

@@ -1,0 +1,140 @@
+"""Writing an email in its recipient's language: a subject, a plain-text part and a small HTML
+part, from the three blocks of one template under templates/emails/."""
+
+from __future__ import annotations
+
+import re
+import weakref
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment
+from jinja2_fragments import render_block
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from forum.i18n import N_, Message, negotiate, translator
+from forum.models import Outbox, Region, User
+from forum.notifications import tokens
+from forum.settings import Settings
+from forum.web.templating import make_environment
+
+MAX_SUBJECT = 300
+# Why a person gets each email, said at its foot beside the link that stops it.
+WHY: dict[str, Message] = {
+    "own_concerns": N_("You get this email because you raised this concern on Agora."),
+    "supported_concerns": N_("You get this email because you said “me too” to this concern."),
+    "flags": N_("You get this email because you are a moderator of this region."),
+    "partner_tags": N_("You get this email because you are a partner in this region."),
+    tokens.DAILY: N_("You get this email because you chose one email a day with all the news."),
+}
+
+# Why a post was reported, as the moderators' email says it.
+FLAG_REASON: dict[str, Message] = {
+    "spam": N_("Advertising or spam"),
+    "offensive": N_("Rude or hurtful"),
+    "personal_data": N_("Shows private details about someone"),
+    "off_topic": N_("Not about the services in this region"),
+    "other": N_("Something else"),
+}
+
+
+@dataclass(frozen=True)
+class Links:
+    """What an email needs from the settings: the site's address and the signing secret."""
+
+    base_url: str
+    secret: str
+
+    def url(self, path: str, **query: str) -> str:
+        return self.base_url.rstrip("/") + path + (f"?{urlencode(query)}" if query else "")
+
+    def unsubscribe(self, user_id: int, scope: str) -> str:
+        return self.url("/unsubscribe", token=tokens.sign(self.secret, user_id, scope))
+
+
+# The settings of each app's engine: the events are called with a database session only.
+_links: weakref.WeakKeyDictionary[Engine, Links] = weakref.WeakKeyDictionary()
+
+
+def configure(engine: Engine, settings: Settings) -> None:
+    """Tell the emails written through this engine where the site is and how to sign."""
+    _links[engine] = Links(settings.base_url, settings.resolved_secret_key())
+
+
+def links_for(session: Session) -> Links:
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    found = _links.get(engine)
+    if found is None:  # an engine made outside create_app: the settings from the environment
+        settings = Settings()
+        found = _links[engine] = Links(settings.base_url, settings.resolved_secret_key())
+    return found
+
+
+def locale_for(user: User, region: Region | None) -> str:
+    """The recipient's language: their own choice, else their region's, else English."""
+    return negotiate(
+        preference=user.locale, region_default=region.default_locale if region else None
+    )
+
+
+@cache
+def _environment(*, escaped: bool) -> Environment:
+    """The pages' environment; the subject and the plain-text part are rendered unescaped."""
+    env = make_environment()
+    env.autoescape = escaped
+    return env
+
+
+@dataclass(frozen=True)
+class Email:
+    subject: str
+    text: str
+    html: str
+
+
+def render(name: str, locale: str, context: dict[str, Any]) -> Email:
+    """The subject, text and HTML blocks of templates/emails/<name>.html, in `locale`."""
+    plain, escaped = _environment(escaped=False), _environment(escaped=True)
+    template = f"emails/{name}.html"
+    full = {"i18n": translator(locale), **context}
+    subject = " ".join(render_block(plain, template, "subject", full).split())
+    text = render_block(plain, template, "text", full)
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(line.rstrip() for line in text.splitlines()))
+    html = render_block(escaped, template, "html", full).strip() + "\n"
+    return Email(subject[:MAX_SUBJECT], text.strip() + "\n", html)
+
+
+def outbox_row(
+    session: Session,
+    name: str,
+    user: User,
+    region: Region | None,
+    scope: str,
+    **context: Any,
+) -> Outbox:
+    """One email to `user`, ready to queue, with a link that stops this kind of email."""
+    assert user.id is not None and user.email
+    links = links_for(session)
+    email = render(
+        name,
+        locale_for(user, region),
+        {
+            "user": user,
+            "region": region,
+            "links": links,
+            "unsubscribe_url": links.unsubscribe(user.id, scope),
+            "why": WHY[scope],
+            **context,
+        },
+    )
+    return Outbox(
+        user_id=user.id,
+        to_address=user.email,
+        subject=email.subject,
+        body_text=email.text,
+        body_html=email.html,
+    )

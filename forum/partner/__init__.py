@@ -1,0 +1,1 @@
+"""The partner's queue: the concerns waiting for an official answer, answered in one step."""

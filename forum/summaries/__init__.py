@@ -1,0 +1,1 @@
+"""A region's summary for its pilot leaders: the figures, the charts, and the exports."""

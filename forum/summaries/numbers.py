@@ -1,0 +1,529 @@
+"""The figures of a region's summary: how many concerns, of what kind, and how well and how
+fast they were answered. The database counts them, in six queries whatever the size of the
+region; small pure functions beside the queries turn the counts into percentiles and shares.
+
+The same definitions hold on the page and in every export:
+
+- A concern counts when it is in the region, not hidden, raised in the period (from 00:00 UTC
+  on the first day to the end of the last day, UTC), and has the audience and topic chosen.
+- Its *first official answer* is its earliest official reply that is not hidden. The answering
+  organisation is the one that reply was given for (Reply.organisation).
+- The *time to the first official answer* runs from the concern being raised to that reply,
+  counted in whole seconds and shown in hours.
+- *Answered within 7 days*: the first official answer came at most 168 hours after the concern.
+  Overall shares are of every concern counted; an organisation's share is of the concerns it
+  answered first.
+- Percentiles (the median and the 90th percentile): see `percentile`.
+- *Waiting for an answer*: open, with no official answer yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    String,
+    Subquery,
+    and_,
+    case,
+    cast,
+    exists,
+    extract,
+    func,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col
+
+from forum.models import Audience, Concern, ConcernAudience, Reply, Source, Status, Topic
+from forum.summaries.filters import Filters
+
+HOUR = 3600
+DAY = 24 * HOUR
+WEEK = 7 * DAY
+ANSWERED_WITHIN = WEEK
+# Counts below this in a breakdown can be left out (Filters.suppress_small_counts).
+SMALL_COUNT = 5
+LIST_LENGTH = 5
+MEDIAN, NINETIETH = 50, 90
+# Weeks run Monday to Sunday (ISO), counted from Monday 5 January 1970, 00:00 UTC.
+FIRST_MONDAY = date(1970, 1, 5)
+FIRST_MONDAY_EPOCH = 4 * DAY
+# How long people waited for a first official answer: up to each limit, in seconds.
+WAIT_LIMITS: tuple[tuple[str, int], ...] = (
+    ("day", DAY),
+    ("three_days", 3 * DAY),
+    ("week", WEEK),
+    ("two_weeks", 2 * WEEK),
+    ("four_weeks", 4 * WEEK),
+)
+LONGER, NO_ANSWER = "longer", "no_answer"
+
+
+@dataclass(frozen=True)
+class Count:
+    """One line of a breakdown. `key` is a slug or a language code ("" for none); `count` is
+    None when it was below SMALL_COUNT and small counts are hidden."""
+
+    key: str
+    count: int | None
+    name: str | None = None  # the stored name of an audience or topic
+
+
+@dataclass(frozen=True)
+class AnswerTimes:
+    """Official answers for a set of concerns: how many, how many within 7 days, and the median
+    and 90th percentile of the hours to the first one (None when nothing was answered)."""
+
+    answered: int | None
+    within_week: int | None
+    median_hours: float | None
+    p90_hours: float | None
+
+
+@dataclass(frozen=True)
+class OrganisationFigures:
+    organisation: str | None  # None: the partner had no organisation when answering
+    times: AnswerTimes
+
+    @property
+    def share_within_week(self) -> float | None:
+        return share(self.times.within_week, self.times.answered)
+
+
+@dataclass(frozen=True)
+class ConcernLine:
+    id: int
+    title: str
+    created_at: datetime
+    support_count: int
+
+
+@dataclass(frozen=True)
+class Week:
+    monday: date
+    new: int | None
+    answered: int | None
+
+
+@dataclass(frozen=True)
+class Summary:
+    total: int
+    times: AnswerTimes
+    waits: list[Count] = field(default_factory=list)
+    by_status: list[Count] = field(default_factory=list)
+    by_audience: list[Count] = field(default_factory=list)
+    by_topic: list[Count] = field(default_factory=list)
+    by_language: list[Count] = field(default_factory=list)
+    by_source: list[Count] = field(default_factory=list)
+    organisations: list[OrganisationFigures] = field(default_factory=list)
+    oldest_unanswered: list[ConcernLine] = field(default_factory=list)
+    most_supported: list[ConcernLine] = field(default_factory=list)
+    weeks: list[Week] = field(default_factory=list)
+    small_counts_hidden: bool = False
+
+    @property
+    def share_answered(self) -> float | None:
+        return share(self.times.answered, self.total)
+
+    @property
+    def share_within_week(self) -> float | None:
+        return share(self.times.within_week, self.total)
+
+
+# The rules: pure functions.
+
+
+def share(part: int | None, whole: int | None) -> float | None:
+    """part / whole, or None when either is unknown or there is nothing to share."""
+    if part is None or not whole:
+        return None
+    return part / whole
+
+
+def percentile_position(n: int, p: int) -> tuple[int, Fraction]:
+    """Where the p-th percentile of n sorted values sits: an index from 0, and how far
+    towards the next value (see `percentile`)."""
+    index, rest = divmod(p * (n - 1), 100)
+    return index, Fraction(rest, 100)
+
+
+def percentile(values: Sequence[int | float], p: int) -> float | None:
+    """The p-th percentile, by linear interpolation between the closest ranks.
+
+    This is the common method ("R-7"): numpy's default, Excel's PERCENTILE.INC, PostgreSQL's
+    percentile_cont. Sort the n values; the percentile sits at position p/100 × (n − 1),
+    counting from 0; when that falls between two values, take the point as far between them.
+    So the median of 1, 2, 3, 4 is 2.5, and the 90th percentile of 1, 2, ..., 10 is 9.1.
+    None for no values.
+    """
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    return _interpolate(dict(enumerate(ordered)), len(ordered), p)
+
+
+def _interpolate(sorted_at: dict[int, Any], n: int, p: int) -> float:
+    """The percentile from the values at the positions `percentile_position` names."""
+    index, fraction = percentile_position(n, p)
+    low = sorted_at[index]
+    high = sorted_at.get(index + 1, low)
+    return float(low + fraction * (high - low))
+
+
+def hide_small_counts(summary: Summary) -> Summary:
+    """The summary with every breakdown count from 1 to SMALL_COUNT - 1 left out (None), and an
+    organisation's figures left out when it answered fewer than SMALL_COUNT concerns. Totals,
+    shares and zeros stay: they do not point at a few people."""
+
+    def hidden(value: int | None) -> int | None:
+        return None if value is not None and 0 < value < SMALL_COUNT else value
+
+    def counts(lines: list[Count]) -> list[Count]:
+        return [replace(line, count=hidden(line.count)) for line in lines]
+
+    def organisation(figures: OrganisationFigures) -> OrganisationFigures:
+        if hidden(figures.times.answered) is not None:
+            return figures
+        return replace(figures, times=AnswerTimes(None, None, None, None))
+
+    return replace(
+        summary,
+        waits=counts(summary.waits),
+        by_status=counts(summary.by_status),
+        by_audience=counts(summary.by_audience),
+        by_topic=counts(summary.by_topic),
+        by_language=counts(summary.by_language),
+        by_source=counts(summary.by_source),
+        organisations=[organisation(figures) for figures in summary.organisations],
+        weeks=[replace(w, new=hidden(w.new), answered=hidden(w.answered)) for w in summary.weeks],
+        small_counts_hidden=True,
+    )
+
+
+def week_index(day: date) -> int:
+    return (day - FIRST_MONDAY).days // 7
+
+
+def monday_of(index: int) -> date:
+    return FIRST_MONDAY + timedelta(weeks=index)
+
+
+# The queries.
+
+
+def summarise(
+    session: Session,
+    region_id: int,
+    filters: Filters,
+    *,
+    audiences: Sequence[Audience],
+    topics: Sequence[Topic],
+    today: date | None = None,
+) -> Summary:
+    """Every figure of the summary, in six queries."""
+    today = today or datetime.now(UTC).date()
+    where = conditions(region_id, filters)
+    dialect = session.get_bind().dialect.name
+    covered = _covered(dialect, where)
+    total, answered, within, first_epoch, waits = _headline(session, covered)
+    times, organisations = _answer_times(session, covered)
+    times = replace(times, answered=answered, within_week=within)
+    summary = Summary(
+        total=total,
+        times=times,
+        waits=waits,
+        organisations=organisations,
+        oldest_unanswered=_oldest_unanswered(session, covered),
+        most_supported=_most_supported(session, where),
+        weeks=_weeks(session, covered, filters, first_epoch, today),
+    )
+    status, source, language, topic, audience = _breakdowns(session, where, audiences, topics)
+    summary = replace(
+        summary,
+        by_status=status,
+        by_source=source,
+        by_language=language,
+        by_topic=topic,
+        by_audience=audience,
+    )
+    return hide_small_counts(summary) if filters.suppress_small_counts else summary
+
+
+def conditions(
+    region_id: int, filters: Filters, *, by_id: bool = False
+) -> list[ColumnElement[bool]]:
+    """Which concerns count (see the module's docstring). `by_id`: for reading them in id order
+    (the exports' batches), where "+ 0" keeps the planner off the region index: that index is
+    ordered by activity, and would make the database sort the whole region for every batch."""
+    region = col(Concern.region_id) + 0 if by_id else col(Concern.region_id)
+    where = [region == region_id, col(Concern.hidden).is_(False)]
+    if filters.starts_at:
+        where.append(col(Concern.created_at) >= filters.starts_at)
+    if filters.ends_before:
+        where.append(col(Concern.created_at) < filters.ends_before)
+    if filters.audience is not None:
+        # An alias: the audience breakdown joins concern_audience too, and must not correlate.
+        tagged = aliased(ConcernAudience)
+        where.append(
+            exists().where(
+                col(tagged.concern_id) == Concern.id,
+                col(tagged.audience_id) == filters.audience.id,
+            )
+        )
+    if filters.topic is not None:
+        where.append(col(Concern.topic_id) == filters.topic.id)
+    return where
+
+
+def epoch_seconds(dialect: str, moment: Any) -> ColumnElement[int]:
+    """Whole seconds since 1970 (UTC) of a timestamp column, the same on both databases."""
+    if dialect == "postgresql":
+        return cast(extract("epoch", func.date_trunc("second", moment)), BigInteger)
+    return cast(func.strftime("%s", moment), BigInteger)
+
+
+def first_answer_id() -> Any:
+    """Each concern's first official answer that is not hidden: a correlated lookup that walks
+    the reply index (concern_id, created_at, id) of that concern alone."""
+    return (
+        select(col(Reply.id))
+        .where(
+            col(Reply.concern_id) == Concern.id,
+            col(Reply.official),
+            col(Reply.hidden).is_(False),
+        )
+        .order_by(col(Reply.created_at), col(Reply.id))
+        .limit(1)
+        .correlate(Concern)
+        .scalar_subquery()
+    )
+
+
+def _covered(dialect: str, where: list[ColumnElement[bool]]) -> Subquery:
+    """The counted concerns with their first official answer and the seconds it took."""
+    answer = aliased(Reply, name="first_answer")
+    created = epoch_seconds(dialect, Concern.created_at)
+    answered = epoch_seconds(dialect, answer.created_at)
+    return (
+        select(
+            col(Concern.id).label("id"),
+            col(Concern.title).label("title"),
+            col(Concern.created_at).label("created_at"),
+            col(Concern.status).label("status"),
+            col(Concern.support_count).label("support_count"),
+            created.label("created_epoch"),
+            answered.label("answered_epoch"),
+            (answered - created).label("wait"),
+            col(answer.organisation).label("organisation"),
+        )
+        .outerjoin(answer, col(answer.id) == first_answer_id())
+        .where(*where)
+        .subquery("covered")
+    )
+
+
+def _headline(session: Session, covered: Subquery) -> tuple[int, int, int, int | None, list[Count]]:
+    c = covered.c
+    lower = 0
+    buckets = []
+    for key, limit in WAIT_LIMITS:
+        in_bucket = and_(c.wait > lower, c.wait <= limit) if lower else c.wait <= limit
+        buckets.append(func.count(c.id).filter(in_bucket).label(key))
+        lower = limit
+    buckets.append(func.count(c.id).filter(c.wait > lower).label(LONGER))
+    buckets.append(func.count(c.id).filter(c.wait.is_(None)).label(NO_ANSWER))
+    row = session.execute(
+        select(
+            func.count(c.id),
+            func.count(c.wait),
+            func.count(c.id).filter(c.wait <= ANSWERED_WITHIN),
+            func.min(c.created_epoch),
+            *buckets,
+        )
+    ).one()
+    total, answered, within, first_epoch, *bucket_counts = row
+    keys = [key for key, _ in WAIT_LIMITS] + [LONGER, NO_ANSWER]
+    waits = [Count(key, count) for key, count in zip(keys, bucket_counts, strict=True)]
+    return total, answered, within, first_epoch, waits
+
+
+def _breakdowns(
+    session: Session,
+    where: list[ColumnElement[bool]],
+    audiences: Sequence[Audience],
+    topics: Sequence[Topic],
+) -> tuple[list[Count], list[Count], list[Count], list[Count], list[Count]]:
+    """Counts by status, source, language, topic and audience, in one query."""
+
+    def by(name: str, key: Any) -> Any:
+        return (
+            select(literal_column(f"'{name}'", String), cast(key, String), func.count())
+            .where(*where)
+            .group_by(key)
+        )
+
+    tagged = exists().where(col(ConcernAudience.concern_id) == Concern.id)
+    rows = session.execute(
+        union_all(
+            by("status", col(Concern.status)),
+            by("source", col(Concern.source)),
+            by("language", col(Concern.language)),
+            by("topic", col(Concern.topic_id)),
+            select(
+                literal_column("'audience'", String),
+                cast(ConcernAudience.audience_id, String),
+                func.count(),
+            )
+            .select_from(Concern)
+            .join(ConcernAudience, col(ConcernAudience.concern_id) == Concern.id)
+            .where(*where)
+            .group_by(col(ConcernAudience.audience_id)),
+            select(literal_column("'audience'", String), cast(None, String), func.count()).where(
+                *where, ~tagged
+            ),
+        )
+    ).all()
+    found: dict[str, dict[str, int]] = {}
+    for dimension, key, count in rows:
+        if count:
+            found.setdefault(dimension, {})[key or ""] = count
+    topic_counts = found.get("topic", {})
+    audience_counts = found.get("audience", {})
+    languages = found.get("language", {})
+    return (
+        [Count(s.value, found.get("status", {}).get(s.value, 0)) for s in Status],
+        [Count(s.value, found.get("source", {}).get(s.value, 0)) for s in Source],
+        [
+            Count(language, languages[language])
+            for language in sorted(languages, key=lambda code: (-languages[code], code))
+        ],
+        [Count(t.slug, topic_counts.get(str(t.id), 0), t.name) for t in topics]
+        + [Count("", topic_counts.get("", 0))],
+        [Count(a.slug, audience_counts.get(str(a.id), 0), a.name) for a in audiences]
+        + [Count("", audience_counts.get("", 0))],
+    )
+
+
+def _answer_times(
+    session: Session, covered: Subquery
+) -> tuple[AnswerTimes, list[OrganisationFigures]]:
+    """The median and 90th percentile overall and per organisation, in one query: window
+    functions rank the waits, and only the rows next to each percentile's position come back."""
+    c = covered.c
+    within = func.sum(case((c.wait <= ANSWERED_WITHIN, 1), else_=0))
+    ranked = (
+        select(
+            c.organisation,
+            c.wait,
+            (func.row_number().over(order_by=c.wait) - 1).label("all_index"),
+            func.count().over().label("all_n"),
+            (func.row_number().over(partition_by=c.organisation, order_by=c.wait) - 1).label(
+                "org_index"
+            ),
+            func.count().over(partition_by=c.organisation).label("org_n"),
+            within.over(partition_by=c.organisation).label("org_within"),
+        )
+        .where(c.wait.is_not(None))
+        .subquery("ranked_waits")
+    )
+    r = ranked.c
+
+    def near_percentiles(index: Any, n: Any) -> Any:
+        positions = [(p * (n - 1)) // 100 for p in (MEDIAN, NINETIETH)]
+        return or_(*(index == at for at in positions), *(index == at + 1 for at in positions))
+
+    rows = session.execute(
+        select(r.organisation, r.wait, r.all_index, r.all_n, r.org_index, r.org_n, r.org_within)
+        .where(or_(near_percentiles(r.all_index, r.all_n), near_percentiles(r.org_index, r.org_n)))
+        .order_by(r.all_index)
+    ).all()
+    overall: dict[int, int] = {}
+    overall_n = 0
+    per_organisation: dict[str | None, tuple[int, int, dict[int, int]]] = {}
+    for organisation, wait, all_index, all_n, org_index, org_n, org_within in rows:
+        overall[all_index], overall_n = wait, all_n
+        per_organisation.setdefault(organisation, (org_n, int(org_within), {}))[2][org_index] = wait
+    times = _times(overall, overall_n, within=None)
+    organisations = [
+        OrganisationFigures(organisation, _times(sorted_at, n, within=within_count))
+        for organisation, (n, within_count, sorted_at) in per_organisation.items()
+    ]
+    organisations.sort(
+        key=lambda o: (-(o.times.answered or 0), o.organisation is None, o.organisation or "")
+    )
+    return times, organisations
+
+
+def _times(sorted_at: dict[int, int], n: int, *, within: int | None) -> AnswerTimes:
+    if not n:
+        return AnswerTimes(0, within, None, None)
+    median, p90 = (_interpolate(sorted_at, n, p) / HOUR for p in (MEDIAN, NINETIETH))
+    return AnswerTimes(n, within, median, p90)
+
+
+def _oldest_unanswered(session: Session, covered: Subquery) -> list[ConcernLine]:
+    c = covered.c
+    rows = session.execute(
+        select(c.id, c.title, c.created_at, c.support_count)
+        .where(c.wait.is_(None), c.status == Status.open.value)
+        .order_by(c.created_at, c.id)
+        .limit(LIST_LENGTH)
+    ).all()
+    return [ConcernLine(*row) for row in rows]
+
+
+def _most_supported(session: Session, where: list[ColumnElement[bool]]) -> list[ConcernLine]:
+    rows = session.execute(
+        select(
+            col(Concern.id), col(Concern.title), col(Concern.created_at), col(Concern.support_count)
+        )
+        .where(*where, col(Concern.support_count) > 0)
+        .order_by(col(Concern.support_count).desc(), col(Concern.created_at), col(Concern.id))
+        .limit(LIST_LENGTH)
+    ).all()
+    return [ConcernLine(*row) for row in rows]
+
+
+def _weeks(
+    session: Session,
+    covered: Subquery,
+    filters: Filters,
+    first_epoch: int | None,
+    today: date,
+) -> list[Week]:
+    """New concerns and first official answers, week by week, from the first week with a
+    concern (or the first day asked for, if later) to the last day asked for (or this week)."""
+    if first_epoch is None:
+        return []
+    c = covered.c
+
+    def per_week(kind: str, epoch: Any) -> Any:
+        week = (epoch - FIRST_MONDAY_EPOCH) // WEEK
+        return (
+            select(literal_column(f"'{kind}'", String), week, func.count())
+            .where(epoch.is_not(None))
+            .group_by(week)
+        )
+
+    rows = session.execute(
+        union_all(per_week("new", c.created_epoch), per_week("answered", c.answered_epoch))
+    ).all()
+    counts = {(kind, int(week)): count for kind, week, count in rows}
+    first = (first_epoch - FIRST_MONDAY_EPOCH) // WEEK
+    if filters.since:
+        first = max(first, week_index(filters.since))
+    last = week_index(min(filters.until, today) if filters.until else today)
+    return [
+        Week(monday_of(index), counts.get(("new", index), 0), counts.get(("answered", index), 0))
+        for index in range(first, last + 1)
+    ]
