@@ -57,7 +57,7 @@ def hidden_posts(monkeypatch) -> list[tuple]:
     """What the authors of hidden posts are told (the emails are someone else's)."""
     told: list[tuple] = []
 
-    def record(_session, concern, reply, reason) -> None:  # type: ignore[no-untyped-def]
+    def record(_session, concern, reply, reason, **_actor) -> None:  # type: ignore[no-untyped-def]
         told.append((concern.id, reply.id if reply else None, reason))
 
     monkeypatch.setattr(events, "post_hidden", record)

@@ -321,6 +321,30 @@ def test_it_tells_the_author_why_her_reply_was_hidden_even_if_she_chose_one_emai
     assert "Please keep it polite." in text_of(message)
 
 
+def test_it_tells_the_reporter_and_the_author_when_a_reported_reply_is_hidden(
+    client, app, make, mailbox, concern, moderator
+):
+    writer = make.user("joana", email="joana@example.org", locale="en")
+    reporter = make.user("teresa", email="teresa@example.org", locale="pt_PT")
+    reply = make.reply(concern, writer, body="Something rude")
+    log_in(client, reporter)
+    flagged = post(client, f"/c/{concern.id}/flag", {"reply": str(reply.id), "reason": "offensive"})
+    assert flagged.status_code == 303
+    drain(app)  # the moderator hears of the report
+    mailbox.messages.clear()
+
+    log_in(client, moderator)
+    hidden = post(client, f"/moderation/replies/{reply.id}/hide", {"reason": "Please be polite."})
+    assert hidden.status_code == 303
+    drain(app)
+
+    [to_reporter] = mailbox.to("teresa@example.org")
+    [to_writer] = mailbox.to("joana@example.org")
+    assert to_reporter["Subject"] == subject("pt_PT", "Thank you: a moderator acted on your report")
+    assert "Please be polite." in text_of(to_writer)
+    assert len(mailbox.messages) == 2
+
+
 def test_it_sends_nothing_to_people_without_an_email_address(
     client, app, make, mailbox, region, partner
 ):

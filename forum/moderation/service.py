@@ -125,6 +125,9 @@ def hide(
     post.hidden, post.hidden_reason = True, why
     session.add(post)
     target_type, target_id = _target(concern, reply)
+    reporter_ids = [
+        each.reporter_id for each in queries.open_flags_on(session, (target_type, target_id))
+    ]
     session.execute(
         update(Flag)
         .where(
@@ -137,7 +140,8 @@ def hide(
     before, after = {"hidden": False}, {"hidden": True}
     log(session, viewer, post, "hide", before, after, why, region_id=concern.region_id)
     session.flush()
-    events.post_hidden(session, concern, reply, why)
+    events.post_hidden(session, concern, reply, why, actor_id=viewer.id)
+    events.report_upheld(session, concern, reply, reporter_ids, actor_id=viewer.id)
 
 
 def restore(

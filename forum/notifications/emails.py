@@ -31,15 +31,6 @@ WHY: dict[str, Message] = {
     tokens.DAILY: N_("You get this email because you chose one email a day with all the news."),
 }
 
-# Why a post was reported, as the moderators' email says it.
-FLAG_REASON: dict[str, Message] = {
-    "spam": N_("Advertising or spam"),
-    "offensive": N_("Rude or hurtful"),
-    "personal_data": N_("Shows private details about someone"),
-    "off_topic": N_("Not about the services in this region"),
-    "other": N_("Something else"),
-}
-
 
 @dataclass(frozen=True)
 class Links:

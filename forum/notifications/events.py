@@ -14,6 +14,8 @@ from typing import Any
 
 from sqlmodel import Session
 
+from forum import labels
+from forum.i18n import N_
 from forum.models import (
     Concern,
     Delivery,
@@ -54,7 +56,7 @@ def flagged(session: Session, flag: Flag, *, actor_id: int | None = None) -> Non
         "flag",
         concern,
         actor_id=actor_id or flag.reporter_id,
-        context={"flag": flag, "flag_reasons": emails.FLAG_REASON},
+        context={"flag": flag, "flag_reasons": labels.FLAG_REASON},
     )
 
 
@@ -90,7 +92,37 @@ def post_hidden(
         "hidden",
         concern,
         actor_id=actor_id,
-        context={"reply": reply, "reason": reason},
+        context={
+            "reply": reply,
+            "reason": reason,
+            "why": N_("You get this email because you wrote something on Agora."),
+        },
+        may_wait=False,
+    )
+
+
+def report_upheld(
+    session: Session,
+    concern: Concern,
+    reply: Reply | None,
+    reporter_ids: list[int],
+    *,
+    actor_id: int | None = None,
+) -> None:
+    """The people who reported a post that a moderator then hid are told it was acted on.
+
+    It follows their setting for their own concerns (what happens to what they did)."""
+    _tell(
+        session,
+        reporter_ids,
+        NotificationKind.own_concerns,
+        "report_upheld",
+        concern,
+        actor_id=actor_id,
+        context={
+            "reply": reply,
+            "why": N_("You get this email because you reported something on Agora."),
+        },
         may_wait=False,
     )
 
