@@ -108,6 +108,28 @@ def init(locale: str) -> int:
     return 0
 
 
+def untranslated(locale: str) -> list[str]:
+    """The msgids of a locale's catalog that are missing, empty or fuzzy."""
+    template = {m.id for m in read(template_path()) if m.id}
+    messages = {m.id: m for m in read(po_path(locale), locale) if m.id}
+    missing = [str(msgid) for msgid in template if msgid not in messages]
+    return missing + [
+        str(m.id)
+        for m in messages.values()
+        if m.id in template
+        and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string]))
+    ]
+
+
+def status() -> int:
+    """How complete each catalog is: a line per locale."""
+    total = len([m for m in read(template_path()) if m.id])
+    for locale in catalog_locales():
+        left = len(untranslated(locale))
+        print(f"{locale:6} {total - left:4}/{total} translated, {left} to do", file=sys.stderr)
+    return 0
+
+
 def _fill_english(catalog: Catalog) -> None:
     """English is the source language: its catalog says each message as written."""
     for message in catalog:

@@ -104,6 +104,9 @@ def _parser() -> argparse.ArgumentParser:
     i18n.add_parser(
         "compile", help="compile every messages.po into messages.mo (checks them too)"
     ).set_defaults(run=_i18n("compile"))
+    i18n.add_parser(
+        "status", help="how many messages each catalog translates, and how many are left"
+    ).set_defaults(run=_i18n("status"))
     init = i18n.add_parser("init", help="start a catalog for a new locale")
     init.add_argument("locale", help="for example: fr, hr, se")
     init.set_defaults(run=_i18n("init"))
@@ -229,6 +232,7 @@ def _i18n(action: str) -> Callable[[argparse.Namespace], int]:
             "extract": catalogs.extract,
             "update": catalogs.update,
             "compile": catalogs.compile,
+            "status": catalogs.status,
         }[action]()
 
     return run

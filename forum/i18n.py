@@ -26,7 +26,7 @@ from forum.resources import resource_dir
 DEFAULT_LOCALE = "en"
 # The locales a person can choose, in the switcher's order. A region's default locale that is
 # not listed here falls back to English.
-OFFERED_LOCALES: tuple[str, ...] = ("en", "pt_PT")
+OFFERED_LOCALES: tuple[str, ...] = ("en", "pt_PT", "es", "ca", "it", "de", "fi", "sv", "nb")
 # A bare language, or a regional variant, that means one of ours.
 LANGUAGE_ALIASES = {"pt": "pt_PT", "no": "nb", "nn": "nb", "nb": "nb"}
 LANG_COOKIE = "lang"
