@@ -61,7 +61,9 @@ def read(path: Path, locale: str | None = None) -> Catalog:
 def write(path: Path, catalog: Catalog) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as file:
-        write_po(file, catalog, width=100, sort_output=False, omit_header=False)
+        write_po(
+            file, catalog, width=100, sort_output=False, omit_header=False, ignore_obsolete=True
+        )
 
 
 def extract() -> int:

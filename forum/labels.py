@@ -67,7 +67,7 @@ MODERATION_ACTION = {
     "dismiss_flag": N_("Dismissed a report"),
     "block": N_("Stopped someone from writing"),
     "unblock": N_("Let someone write again"),
-    "record_assisted": N_("Recorded a concern for someone met or called"),
+    "record_assisted": N_("Recorded a concern for someone they met or spoke to on the phone"),
 }
 
 

@@ -47,7 +47,8 @@ def test_it_shows_the_form_to_a_moderator_with_every_field(client, region, moder
     assert {field["name"] for field in form.select("[name]")} == {"csrf_token", *MEETING}
     assert form.select_one("input#date")["type"] == "date"
     assert form.select_one("input#consent")["type"] == "checkbox"
-    assert form.select_one("label[for=consent]").text == "The person agreed that this is published"
+    consent = form.select_one("label[for=consent]").text
+    assert consent == "The person agreed that this can be published"
     assert form.select_one("fieldset#source legend") is not None
 
 

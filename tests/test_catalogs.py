@@ -62,3 +62,18 @@ def test_it_uses_the_catalog_as_it_is_on_disk(locale):
         if isinstance(message.id, str):
             assert in_use.gettext(message.id) == (message.string or message.id)
     assert translator(locale).locale == locale
+
+
+@pytest.mark.parametrize("locale", [locale for locale in OFFERED_LOCALES if locale != "en"])
+def test_it_never_passes_english_off_as_a_translation(locale):
+    """A message of two words or more that reads exactly like the English was not translated
+    (single words such as "Partner" or "Status" may well be the same)."""
+    copied = [
+        m.id
+        for m in _messages(locale)
+        if isinstance(m.id, str)
+        and m.string == m.id
+        and len(PLACEHOLDER.sub("", m.id).split()) >= 2
+        and m.id != "“%(title)s” in %(region)s"
+    ]
+    assert not copied, copied

@@ -3,7 +3,7 @@
 import pytest
 from sqlmodel import select
 
-from forum.i18n import negotiate, normalize, parse_accept_language
+from forum.i18n import OFFERED_LOCALES, negotiate, normalize, parse_accept_language
 from forum.models import Concern, Reply, User
 from tests.factories import html, log_in, post
 
@@ -28,10 +28,18 @@ def test_it_prefers_the_saved_preference_then_cookie_then_browser_then_region():
 
 
 def test_it_passes_over_a_source_that_names_no_offered_language():
-    assert negotiate(preference="fi", cookie="pt_PT") == "pt_PT"
-    assert negotiate(cookie="de", accept_language="fr, pt;q=0.5") == "pt_PT"
-    assert negotiate(accept_language="fr, de", region_default="pt_PT") == "pt_PT"
-    assert negotiate(accept_language="fr", region_default="sv") == "en"
+    assert negotiate(preference="fr", cookie="pt_PT") == "pt_PT"
+    assert negotiate(cookie="fr", accept_language="ja, pt;q=0.5") == "pt_PT"
+    assert negotiate(accept_language="fr, ja", region_default="pt_PT") == "pt_PT"
+    assert negotiate(accept_language="fr", region_default="hr") == "en"
+
+
+def test_it_offers_the_nine_pilot_locales():
+    assert set(OFFERED_LOCALES) == {"en", "pt_PT", "es", "ca", "it", "de", "fi", "sv", "nb"}
+    assert negotiate(accept_language="fi-FI, sv;q=0.8") == "fi"
+    assert negotiate(accept_language="sv-FI") == "sv"
+    assert negotiate(accept_language="de-AT") == "de"
+    assert negotiate(accept_language="ca-ES, es;q=0.9") == "ca"
 
 
 def test_it_respects_quality_values():
@@ -67,9 +75,9 @@ def test_it_maps_a_tag_to_an_offered_locale(tag, locale):
 @pytest.mark.parametrize("tag", ["no", "nb", "nb-NO", "nn", "NB_no"])
 def test_it_reads_norwegian_as_bokmal_only_when_bokmal_is_offered(tag):
     assert normalize(tag, NORDIC) == "nb"
-    assert normalize(tag) is None
+    assert normalize(tag, ("en", "pt_PT")) is None
     assert negotiate(accept_language=tag, offered=NORDIC) == "nb"
-    assert negotiate(accept_language=tag) == "en"
+    assert negotiate(accept_language=tag, offered=("en", "pt_PT")) == "en"
 
 
 @pytest.mark.parametrize(
@@ -141,9 +149,15 @@ def test_it_speaks_the_regions_language_to_a_visitor_without_a_preference(client
 
 
 def test_it_falls_back_to_english_for_a_region_language_it_does_not_offer(client, make):
+    make.region("zagorje", default_locale="hr")  # Croatian comes later
+
+    assert lang_of(client.get("/r/zagorje")) == "en"
+
+
+def test_it_greets_a_visitor_of_lapland_in_finnish(client, make):
     make.region("lappi", default_locale="fi")
 
-    assert lang_of(client.get("/r/lappi")) == "en"
+    assert lang_of(client.get("/r/lappi")) == "fi"
 
 
 def test_it_remembers_the_language_chosen_in_the_switcher(client):

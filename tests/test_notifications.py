@@ -212,7 +212,7 @@ def test_it_tells_supporters_who_chose_each_time_once_and_never_the_partner_who_
 
     assert len(mailbox.to("eva@example.org")) == 1
     assert mailbox.to("eva@example.org")[0]["Subject"] == (
-        f"A concern you support has an answer: {concern.title}"
+        f"A concern you said “me too” to has an answer: {concern.title}"
     )
     assert mailbox.to("ze@example.org") == []
     assert mailbox.to("ana@example.org") == []

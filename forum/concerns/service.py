@@ -274,7 +274,7 @@ def post_reply(
     if concern.status == Status.closed:
         raise Refused(N_("This concern is closed, so it takes no more replies."))
     if concern.locked:
-        raise Refused(N_("This concern is locked, so it takes no more replies."))
+        raise Refused(N_("New replies to this concern are stopped."))
     body = clean_text(body)
     error = _text_error(
         body,

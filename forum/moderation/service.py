@@ -172,7 +172,7 @@ def set_locked(session: Session, viewer: Viewer, concern: Concern, *, locked: bo
     """Stop new replies, or allow them again."""
     _require(viewer, Action.moderate, concern.region_id, concern)
     if concern.locked == locked:
-        raise Refused(N_("Nothing to change: it is already so."))
+        raise Refused(N_("Nothing to change: it is already like this."))
     concern.locked = locked
     session.add(concern)
     log(

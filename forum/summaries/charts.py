@@ -56,7 +56,7 @@ class Wording:
 
     def percent(self, value: float | None) -> str:
         if value is None:
-            return self.i18n.message(N_("none yet"))
+            return self.i18n.message(N_("no concerns yet"))
         return format_percent(value, locale=self.i18n.babel)
 
     def hours(self, hours: float | None) -> str:
@@ -200,7 +200,7 @@ def answer_times(summary: Summary, wording: Wording) -> Chart:
         "chart-waits",
         "wait",
         t(N_("How long people waited for a first official answer")),
-        (t(N_("Waited")), t(N_("Concerns"))),
+        (t(N_("Time waited")), t(N_("Concerns"))),
         summary.waits,
         wording,
         lead=lead,
@@ -212,7 +212,7 @@ def trend(summary: Summary, wording: Wording) -> Chart:
     t = wording.i18n.message
     weeks = summary.weeks[-TREND_WEEKS:]
     title = t(N_("New concerns and official answers, week by week"))
-    new_words, answered_words = t(N_("New concerns")), t(N_("Answered"))
+    new_words, answered_words = t(N_("New concerns")), t(N_("Answered concerns"))
     headers = (t(N_("Week starting")), new_words, answered_words)
     rows = [
         (wording.day(week.monday, "short"), wording.count(week.new), wording.count(week.answered))

@@ -575,12 +575,12 @@ def _summary_sheet(export: Export, sheet: WriteOnlyWorksheet) -> None:
         t(N_("Topic")),
         t(labels.label(labels.TOPIC, topic.slug, topic.name)) if topic else t(N_("All topics")),
     )
-    row(t(N_("Made on")), export.exported_at)
-    row(t(N_("Times are in UTC.")))
+    row(t(N_("Date of this summary")), export.exported_at)
+    row(t(N_("Times are in universal time (UTC).")))
     if summary.small_counts_hidden:
         row(t(N_("Counts below 5 are hidden, to protect people in small places.")))
 
-    heading(t(N_("In numbers")), t(N_("Concerns")), t(N_("Share")))
+    heading(t(N_("In numbers")), t(N_("Concerns")), t(N_("Percentage")))
     row(t(N_("Concerns raised")), summary.total)
     row(t(N_("With an official answer")), summary.times.answered, share(summary.share_answered))
     row(
@@ -611,7 +611,7 @@ def _summary_sheet(export: Export, sheet: WriteOnlyWorksheet) -> None:
 
     heading(
         t(N_("By partner organisation")),
-        t(N_("Concerns it answered first")),
+        t(N_("Concerns where it gave the first official answer")),
         t(N_("Half within (hours)")),
         t(N_("9 in 10 within (hours)")),
         t(N_("Answered within 7 days")),
@@ -626,14 +626,14 @@ def _summary_sheet(export: Export, sheet: WriteOnlyWorksheet) -> None:
             count(times.within_week),
         )
 
-    heading(t(N_("Week by week")), t(N_("New concerns")), t(N_("Answered")))
+    heading(t(N_("Week by week")), t(N_("New concerns")), t(N_("Answered concerns")))
     for week in summary.weeks:
         row(week.monday, count(week.new), count(week.answered))
 
     heading(t(N_("Waiting longest for an answer")), t(N_("Number")), t(N_("Raised on")))
     for waiting in summary.oldest_unanswered:
         row(waiting.title, waiting.id, waiting.created_at)
-    heading(t(N_("Most “me too”")), t(N_("Number")), t(N_("Me too")))
+    heading(t(N_("Most “me too”")), t(N_("Number")), t(N_("Number of “me too”")))
     for supported in summary.most_supported:
         row(supported.title, supported.id, supported.support_count)
 
