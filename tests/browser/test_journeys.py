@@ -502,6 +502,23 @@ def test_pages_for_moderators_and_partners_pass_axe_and_fit_a_phone(
     check_page(partner, locale)
 
 
+def test_pages_for_staff_pass_axe_and_fit_a_phone(page: Page, locale: str) -> None:
+    """The moderation queue and log, the partner queue, the recording form and the leaders'
+    summary with its charts: no axe violation, no sideways scrolling, in every language."""
+    page.goto("/")
+    log_in(page, "admin")
+    switch_language(page, locale)
+    for path in (
+        "/moderation",
+        "/moderation/log",
+        "/partner",
+        f"/r/{REGION}/record",
+        f"/r/{REGION}/summary",
+    ):
+        page.goto(path)
+        check_page(page, locale)
+
+
 # --- 7: the keyboard ----------------------------------------------------------------------
 
 
