@@ -27,6 +27,7 @@ from forum.resources import STATIC_DIR
 from forum.settings import Settings
 from forum.summaries.routes import router as summaries_router
 from forum.web.csrf import verify_csrf
+from forum.web.guards import refuse_nul_bytes
 from forum.web.templating import Templates
 
 log = logging.getLogger("forum")
@@ -70,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
-        dependencies=[Depends(verify_csrf)],
+        dependencies=[Depends(refuse_nul_bytes), Depends(verify_csrf)],
         lifespan=worker.lifespan,
     )
     app.state.settings = settings

@@ -13,6 +13,7 @@ SESSION_KEY = "csrf"
 FIELD = "csrf_token"
 HEADER = "X-CSRF-Token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def csrf_token(request: Request) -> str:
@@ -37,9 +38,7 @@ async def verify_csrf(request: Request) -> None:
         return
     expected = request.session.get(SESSION_KEY)
     sent = request.headers.get(HEADER)
-    if not sent and request.headers.get("content-type", "").startswith(
-        ("application/x-www-form-urlencoded", "multipart/form-data")
-    ):
+    if not sent and request.headers.get("content-type", "").startswith(FORM_TYPES):
         value = (await read_form(request)).get(FIELD)
         sent = value if isinstance(value, str) else None
     # Bytes, not str: compare_digest raises TypeError on a non-ASCII str (a 500, not a 403).
