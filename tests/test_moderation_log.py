@@ -65,7 +65,7 @@ def test_it_shows_who_did_what_to_what_newest_first(client, make, region, concer
     assert first.select_one(f"a[href='/c/{concern.id}#reply-{reply.id}']") is not None
     assert "Reason: Rude words" in first.text
     assert [dt.text for dt in first.select("dt")] == ["Hidden"]
-    assert "No → became Yes" in " ".join(first.select_one("dd").get_text(" ").split())
+    assert "No → changed to Yes" in " ".join(first.select_one("dd").get_text(" ").split())
     assert "Stopped new replies" in second.text
     assert second.select_one(f"a[href='/c/{concern.id}']").text == f"concern #{concern.id}"
     assert "Alentejo" in second.select_one(".meta").text
@@ -106,9 +106,9 @@ def test_it_shows_a_status_change_in_words(client, make, region, concern, modera
         for dt, dd in zip(page.select(".changes dt"), page.select(".changes dd"), strict=True)
     }
     assert changes == {
-        "Status": "Waiting for an answer → became Closed",
-        "Reason to close": "– → became Same as another concern",
-        "Same as concern": f"– → became #{concern.id}",
+        "Status": "Waiting for an answer → changed to Closed",
+        "Reason to close": "– → changed to Same as another concern",
+        "Same as concern": f"– → changed to #{concern.id}",
     }
     assert "Reason: Same as another concern" in lines(page)[0]
 

@@ -478,7 +478,7 @@ def test_it_locks_a_concern_against_new_replies_and_unlocks_it(
     refused = post(client, f"/c/{concern.id}/replies", {"body": "Any news?"})
 
     assert refused.status_code == 409
-    assert "This concern is locked" in html(refused).text
+    assert "New replies to this concern are stopped" in html(refused).text
     assert "This concern takes no more replies." in html(client.get(f"/c/{concern.id}")).text
     client.cookies.clear()
     log_in(client, moderator)

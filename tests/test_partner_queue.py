@@ -297,7 +297,7 @@ def test_it_shows_a_locked_concern_without_a_form(client, make, region, partner,
     item = html(client.get("/partner")).select_one(f"#queue-{concern.id}")
 
     assert item.select_one("form") is None
-    assert "locked" in item.select_one(".notice").text
+    assert "stopped" in item.select_one(".notice").text
 
 
 def test_it_refuses_an_answer_to_a_locked_concern_and_keeps_it(
@@ -310,7 +310,7 @@ def test_it_refuses_an_answer_to_a_locked_concern_and_keeps_it(
 
     assert response.status_code == 409
     item = html(response).select_one(f"#queue-{concern.id}")
-    assert "locked" in item.select_one("[role=alert]").text
+    assert "stopped" in item.select_one("[role=alert]").text
     fresh_look(db)
     assert db.exec(select(Reply)).all() == []
 
