@@ -14,6 +14,8 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from forum.accounts.routes import router as accounts_router
+from forum.api import errors as api_errors
+from forum.api.routes import router as api_router
 from forum.concerns.routes import router as concerns_router
 from forum.db import make_engine
 from forum.errors import NotAllowed
@@ -90,14 +92,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.include_router(regions_router)
-    app.include_router(concerns_router)
-    app.include_router(accounts_router)
-    app.include_router(notifications_router)
-    app.include_router(moderation_router)
-    app.include_router(summaries_router)
-    app.include_router(partner_router)
-    app.include_router(feeds_router)
+    # The pages are HTML for people; the OpenAPI document describes the JSON API only.
+    for pages in (
+        regions_router,
+        concerns_router,
+        accounts_router,
+        notifications_router,
+        moderation_router,
+        summaries_router,
+        partner_router,
+        feeds_router,
+    ):
+        app.include_router(pages, include_in_schema=False)
+    app.include_router(api_router)
     _add_small_routes(app)
     _add_error_pages(app)
     return app
@@ -156,6 +163,8 @@ async def expired_form_page(request: Request) -> HTMLResponse:
 def _add_error_pages(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if api_errors.is_api(request):
+            return api_errors.problem(error.status_code, error.detail, error.headers)
         if error.detail == "csrf":
             return await expired_form_page(request)
         if error.status_code in (401, 403, 404, 405, 400, 413):
@@ -167,15 +176,21 @@ def _add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> Response:
+        if api_errors.is_api(request):
+            return api_errors.invalid_request(error)
         # A path that does not parse (/c/abc) names nothing that exists.
         in_path = any(part.get("loc", ("",))[0] == "path" for part in error.errors())
         return error_page(request, 404 if in_path else 400)
 
     @app.exception_handler(NotAllowed)
     async def not_allowed(request: Request, _error: NotAllowed) -> Response:
+        if api_errors.is_api(request):
+            return api_errors.problem(403, "Forbidden")
         return error_page(request, 403)
 
     @app.exception_handler(Exception)
     async def crashed(request: Request, error: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
+        if api_errors.is_api(request):
+            return api_errors.problem(500, "Internal Server Error")
         return error_page(request, 500)
