@@ -11,6 +11,7 @@ Builds a throwaway SQLite database, a concern with 20 replies, and reports:
 from __future__ import annotations
 
 import gzip
+import random
 import sys
 import tempfile
 from pathlib import Path
@@ -34,6 +35,15 @@ LOREM = (
 )
 
 
+WORDS = LOREM.replace(".", "").replace("?", "").split()
+
+
+def varied(seed: int, words: int = 60) -> str:
+    """A different text for each reply, so that gzip does not get it for free."""
+    chooser = random.Random(seed)
+    return " ".join(chooser.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
 def gz(data: bytes) -> int:
     return len(gzip.compress(data, compresslevel=6))
 
@@ -53,7 +63,7 @@ def main() -> None:
         for replies in (5, 20, 50):
             concern = make.concern(region, author, title=f"O autocarro ({replies})", body=LOREM * 3)
             for n in range(replies):
-                make.reply(concern, partner if n == 0 else author, official=n == 0, body=LOREM)
+                make.reply(concern, partner if n == 0 else author, official=n == 0, body=varied(n))
             concerns[replies] = concern
         for n in range(45):
             make.concern(region, author, title=f"Preocupação {n}", audiences=["citizens"])
