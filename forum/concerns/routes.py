@@ -54,10 +54,13 @@ def _concern_form(
     region: Region,
     typed: dict[str, str],
     errors: dict[str, Message] | None = None,
+    *,
+    template: str = "concerns/new.html",
 ) -> HTMLResponse:
+    """The form to raise a concern (or to record one for someone), with what was typed."""
     return request.app.state.templates.render(
         request,
-        "concerns/new.html",
+        template,
         {"typed": typed, "errors": errors or {}, "topics": queries.topics(db)},
         region=region,
         status_code=400 if errors else 200,
@@ -119,13 +122,7 @@ def _record_form(
     typed: dict[str, str],
     errors: dict[str, Message] | None = None,
 ) -> HTMLResponse:
-    return request.app.state.templates.render(
-        request,
-        "concerns/record.html",
-        {"typed": typed, "errors": errors or {}, "topics": queries.topics(db)},
-        region=region,
-        status_code=400 if errors else 200,
-    )
+    return _concern_form(request, db, region, typed, errors, template="concerns/record.html")
 
 
 @router.post("/r/{slug}/record")
