@@ -43,11 +43,6 @@ SOURCE = {
     "meeting": N_("Recorded at a meeting"),
     "phone": N_("Recorded from a phone call"),
 }
-ROLE = {
-    "partner": N_("Partner"),
-    "moderator": N_("Moderator"),
-    "leader": N_("Pilot leader"),
-}
 FLAG_REASON = {
     "spam": N_("Advertising or spam"),
     "offensive": N_("Rude or offensive"),
