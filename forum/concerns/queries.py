@@ -140,20 +140,27 @@ def region_page(
     return views, next_cursor
 
 
-def _attach_audiences(session: Session, views: list[ConcernView]) -> None:
-    """One query for the audiences of every concern shown."""
-    ids = [view.concern.id for view in views]
-    if not ids:
-        return
-    by_concern: dict[int, list[Audience]] = defaultdict(list)
+def audiences_by_concern(
+    session: Session, concern_ids: Sequence[int | None]
+) -> defaultdict[int, list[Audience]]:
+    """The audiences of each of these concerns, in one query (none for an empty list)."""
+    by_concern: defaultdict[int, list[Audience]] = defaultdict(list)
+    if not concern_ids:
+        return by_concern
     rows = session.exec(
         select(ConcernAudience.concern_id, Audience)
         .join(Audience, col(Audience.id) == ConcernAudience.audience_id)
-        .where(col(ConcernAudience.concern_id).in_(ids))
+        .where(col(ConcernAudience.concern_id).in_(concern_ids))
         .order_by(col(Audience.id))
     ).all()
     for concern_id, audience in rows:
         by_concern[concern_id].append(audience)
+    return by_concern
+
+
+def _attach_audiences(session: Session, views: list[ConcernView]) -> None:
+    """One query for the audiences of every concern shown."""
+    by_concern = audiences_by_concern(session, [view.concern.id for view in views])
     for view in views:
         assert view.concern.id is not None
         view.audiences = by_concern[view.concern.id]

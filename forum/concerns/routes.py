@@ -1,7 +1,6 @@
 """Raising a concern, its page, replies, me too, status and audiences. Thin: parse, call, render."""
 
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -15,22 +14,11 @@ from forum.permissions import Action, Viewer, can
 from forum.web.deps import DB, CurrentViewer
 from forum.web.flash import flash
 from forum.web.htmx import is_htmx, redirect
+from forum.web.lookups import login_first, region_or_404
 from forum.web.templating import locale_of
 
 router = APIRouter()
 Text = Annotated[str, Form()]
-
-
-def _login_first(request: Request, back_to: str | None = None) -> Response:
-    """To the login page, and then back: to `back_to` when this URL only takes a POST."""
-    return redirect(request, f"/login?next={quote(back_to or request.url.path)}")
-
-
-def _region_or_404(db: Session, slug: str) -> Region:
-    region = queries.region_by_slug(db, slug)
-    if region is None:
-        raise HTTPException(404)
-    return region
 
 
 def _concern_or_404(db: Session, concern_id: int) -> tuple[queries.ConcernView, Region]:
@@ -42,9 +30,9 @@ def _concern_or_404(db: Session, concern_id: int) -> tuple[queries.ConcernView, 
 
 @router.get("/r/{slug}/new", response_class=HTMLResponse)
 def new_concern(request: Request, slug: str, db: DB, viewer: CurrentViewer) -> Response:
-    region = _region_or_404(db, slug)
+    region = region_or_404(db, slug)
     if not viewer.is_authenticated:
-        return _login_first(request)
+        return login_first(request)
     return _concern_form(request, db, region, {"title": "", "body": "", "topic": ""})
 
 
@@ -77,9 +65,9 @@ def raise_concern(
     body: Text = "",
     topic: Text = "",
 ) -> Response:
-    region = _region_or_404(db, slug)
+    region = region_or_404(db, slug)
     if not viewer.is_authenticated:
-        return _login_first(request)
+        return login_first(request)
     typed = {"title": title, "body": body, "topic": topic}
     try:
         concern, created = service.raise_concern(
@@ -106,9 +94,9 @@ RECORD_FIELDS = ("source", "person", "meeting", "date", "title", "body", "topic"
 
 @router.get("/r/{slug}/record", response_class=HTMLResponse)
 def record_form(request: Request, slug: str, db: DB, viewer: CurrentViewer) -> Response:
-    region = _region_or_404(db, slug)
+    region = region_or_404(db, slug)
     if not viewer.is_authenticated:
-        return _login_first(request)
+        return login_first(request)
     assert region.id is not None
     if not can(viewer, Action.record_assisted, region.id):
         raise NotAllowed(Action.record_assisted)
@@ -140,9 +128,9 @@ def record_assisted(
     topic: Text = "",
     consent: Text = "",
 ) -> Response:
-    region = _region_or_404(db, slug)
+    region = region_or_404(db, slug)
     if not viewer.is_authenticated:
-        return _login_first(request)
+        return login_first(request)
     typed = {
         "source": source,
         "person": person,
@@ -243,7 +231,7 @@ def reply(
 ) -> Response:
     view, region = _concern_or_404(db, concern_id)
     if not viewer.is_authenticated:
-        return _login_first(request, f"/c/{concern_id}")
+        return login_first(request, f"/c/{concern_id}")
     block = "conversation" if is_htmx(request) else None
     try:
         service.post_reply(
@@ -289,7 +277,7 @@ def reply(
 def support(request: Request, concern_id: int, db: DB, viewer: CurrentViewer) -> Response:
     view, region = _concern_or_404(db, concern_id)
     if not viewer.is_authenticated:
-        return _login_first(request, f"/c/{concern_id}")
+        return login_first(request, f"/c/{concern_id}")
     service.toggle_support(db, viewer, view.concern)
     db.commit()
     if is_htmx(request):
@@ -307,7 +295,7 @@ def tag(
 ) -> Response:
     view, region = _concern_or_404(db, concern_id)
     if not viewer.is_authenticated:
-        return _login_first(request)
+        return login_first(request)
     block = "audiences" if is_htmx(request) else None
     try:
         service.set_audiences(db, viewer, view.concern, audience)
@@ -342,7 +330,7 @@ def change_status(
 ) -> Response:
     view, region = _concern_or_404(db, concern_id)
     if not viewer.is_authenticated:
-        return _login_first(request, f"/c/{concern_id}")
+        return login_first(request, f"/c/{concern_id}")
     try:
         service.change_status(
             db, viewer, view.concern, status=status, reason=reason, duplicate_of=duplicate_of

@@ -7,6 +7,7 @@ from forum.concerns import queries
 from forum.feeds import atom
 from forum.models import MAX_ID
 from forum.web.deps import DB
+from forum.web.lookups import region_or_404
 
 router = APIRouter()
 
@@ -18,9 +19,7 @@ def _base_url(request: Request) -> str:
 
 @router.get("/r/{slug}/feed.atom")
 def region_feed(request: Request, slug: str, db: DB) -> Response:
-    region = queries.region_by_slug(db, slug)
-    if region is None:
-        raise HTTPException(404)
+    region = region_or_404(db, slug)
     return Response(atom.region_feed(db, region, _base_url(request)), media_type=atom.MEDIA_TYPE)
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import Select, and_, distinct, exists, func, literal, or_, union
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
+from forum.concerns.queries import audiences_by_concern
 from forum.models import (
     Audience,
     Concern,
@@ -154,17 +155,7 @@ def _concern_items(session: Session, where: list[Any], limit: int | None) -> lis
         .limit(limit)
     ).all()
     items = [ConcernItem(*row) for row in rows]
-    by_concern: dict[int, list[Audience]] = defaultdict(list)
-    ids = [item.concern.id for item in items]
-    if ids:
-        audience_rows = session.exec(
-            select(ConcernAudience.concern_id, Audience)
-            .join(Audience, col(Audience.id) == ConcernAudience.audience_id)
-            .where(col(ConcernAudience.concern_id).in_(ids))
-            .order_by(col(Audience.id))
-        ).all()
-        for concern_id, audience in audience_rows:
-            by_concern[concern_id].append(audience)
+    by_concern = audiences_by_concern(session, [item.concern.id for item in items])
     for item in items:
         assert item.concern.id is not None
         item.audiences = by_concern[item.concern.id]

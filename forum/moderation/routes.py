@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Annotated, Any, TypeVar
-from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -29,6 +28,7 @@ from forum.permissions import Action, Viewer, can
 from forum.web.deps import DB, CurrentViewer
 from forum.web.flash import flash
 from forum.web.htmx import is_htmx, redirect
+from forum.web.lookups import login_first
 from forum.web.templating import here
 
 router = APIRouter()
@@ -60,10 +60,6 @@ def _get_or_404(db: Session, model: type[Row], raw: int) -> Row:
     if found is None:
         raise HTTPException(404)
     return found
-
-
-def _login_first(request: Request, back_to: str) -> Response:
-    return redirect(request, f"/login?next={quote(back_to)}")
 
 
 def _regions(db: Session, viewer: Viewer, action: Action) -> list[Region]:
@@ -111,7 +107,7 @@ def flag_form(
 ) -> Response:
     item = _post_or_404(db, concern_id, reply)
     if not viewer.is_authenticated:
-        return _login_first(request, here(request))
+        return login_first(request, here(request))
     if not can(viewer, Action.flag, item.region.id or 0, item.concern):
         raise NotAllowed(Action.flag)
     return _flag_page(request, item, {"reason": "", "text": ""})
@@ -129,7 +125,7 @@ def flag(
 ) -> Response:
     item = _post_or_404(db, concern_id, reply)
     if not viewer.is_authenticated:
-        return _login_first(request, f"/c/{concern_id}")
+        return login_first(request, f"/c/{concern_id}")
     back = f"/c/{concern_id}" + (f"#reply-{item.reply.id}" if item.reply else "")
     try:
         service.flag(db, viewer, item.concern, item.reply, reason=reason, text=text)
@@ -198,7 +194,7 @@ def queue(
     reply: Param = "",
 ) -> Response:
     if not viewer.is_authenticated:
-        return _login_first(request, here(request))
+        return login_first(request, here(request))
     regions = _regions(db, viewer, Action.moderate)
     if not regions:
         raise NotAllowed(Action.moderate)
@@ -347,7 +343,7 @@ def _concern_action(
 ) -> Response:
     concern = _get_or_404(db, Concern, concern_id)
     if not viewer.is_authenticated:
-        return _login_first(request, "/moderation")
+        return login_first(request, "/moderation")
     return _act(
         request,
         db,
@@ -539,7 +535,7 @@ def _reply_action(
     reply = _get_or_404(db, Reply, reply_id)
     concern = _get_or_404(db, Concern, reply.concern_id)
     if not viewer.is_authenticated:
-        return _login_first(request, "/moderation")
+        return login_first(request, "/moderation")
     return _act(
         request,
         db,
@@ -607,7 +603,7 @@ def dismiss_flags(
 ) -> Response:
     report = _get_or_404(db, Flag, flag_id)
     if not viewer.is_authenticated:
-        return _login_first(request, "/moderation")
+        return login_first(request, "/moderation")
     return _act(
         request,
         db,
@@ -639,7 +635,7 @@ def _person_action(
     if region is None:
         raise HTTPException(404)
     if not viewer.is_authenticated:
-        return _login_first(request, "/moderation")
+        return login_first(request, "/moderation")
     return _act(
         request,
         db,
@@ -719,7 +715,7 @@ def moderation_log(
     before: Param = "",
 ) -> Response:
     if not viewer.is_authenticated:
-        return _login_first(request, here(request))
+        return login_first(request, here(request))
     regions = _regions(db, viewer, Action.view_moderation_log)
     if not regions:
         raise NotAllowed(Action.view_moderation_log)

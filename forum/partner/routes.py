@@ -17,7 +17,8 @@ from forum.partner import queries
 from forum.permissions import Action, Viewer, can
 from forum.web.deps import DB, CurrentViewer
 from forum.web.flash import flash
-from forum.web.htmx import is_htmx, redirect
+from forum.web.htmx import is_htmx
+from forum.web.lookups import login_first
 from forum.web.templating import locale_of
 
 router = APIRouter()
@@ -60,7 +61,7 @@ def queue(
     request: Request, db: DB, viewer: CurrentViewer, after: Annotated[str, Query()] = ""
 ) -> Response:
     if not viewer.is_authenticated:
-        return redirect(request, f"/login?next={quote(QUEUE)}")
+        return login_first(request, QUEUE)
     block = "queue_items" if is_htmx(request) and after else None
     return _queue_page(request, db, _queue_regions(viewer), after=after, block=block)
 
@@ -116,7 +117,7 @@ def answer_from_queue(
     if found is None or found[0].concern.hidden:
         raise HTTPException(404)
     if not viewer.is_authenticated:
-        return redirect(request, f"/login?next={quote(QUEUE)}")
+        return login_first(request, QUEUE)
     view, region = found
     assert region.id is not None
     # Answering from the queue is the queue's own action; anyone else replies on the concern page.

@@ -3,7 +3,7 @@
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from forum.concerns import queries
@@ -13,6 +13,7 @@ from forum.models import Status
 from forum.permissions import Action, can
 from forum.web.deps import DB, CurrentViewer
 from forum.web.htmx import is_htmx
+from forum.web.lookups import region_or_404
 
 router = APIRouter()
 MAX_SEARCH = 200
@@ -36,9 +37,8 @@ def region(
     q: Annotated[str, Query(max_length=MAX_SEARCH)] = "",
     after: Annotated[str, Query()] = "",
 ) -> HTMLResponse:
-    region = queries.region_by_slug(db, slug)
-    if region is None or region.id is None:
-        raise HTTPException(404)
+    region = region_or_404(db, slug)
+    assert region.id is not None
     audiences, topics = queries.audiences(db), queries.topics(db)
     audience_ids = {a.slug: a.id for a in audiences}
     topic_ids = {t.slug: t.id for t in topics}

@@ -9,7 +9,6 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
-from sqlmodel import Session
 
 from forum.concerns import queries
 from forum.errors import FormErrors, NotAllowed
@@ -20,18 +19,12 @@ from forum.summaries import charts, exports
 from forum.summaries.filters import FIELDS, Filters, read_filters
 from forum.summaries.numbers import summarise
 from forum.web.deps import DB, CurrentViewer
+from forum.web.lookups import region_or_404
 from forum.web.templating import here, locale_of
 
 router = APIRouter()
 Typed = Annotated[str, Query()]
 PRIVATE = {"Cache-Control": "private, no-store"}
-
-
-def _region_or_404(db: Session, slug: str) -> Region:
-    region = queries.region_by_slug(db, slug)
-    if region is None or region.id is None:
-        raise HTTPException(404)
-    return region
 
 
 def _may_summarise(request: Request, viewer: Viewer, region: Region) -> Response | None:
@@ -56,7 +49,7 @@ def summary(
     topic: Typed = "",
     small_counts: Typed = "",
 ) -> Response:
-    region = _region_or_404(db, slug)
+    region = region_or_404(db, slug)
     if refused := _may_summarise(request, viewer, region):
         return refused
     typed = dict(zip(FIELDS, (since, until, audience, topic, small_counts), strict=True))
@@ -137,7 +130,7 @@ def export(
     topic: Typed = "",
     small_counts: Typed = "",
 ) -> Response:
-    region = _region_or_404(db, slug)
+    region = region_or_404(db, slug)
     if format not in exports.WRITERS:
         raise HTTPException(404)
     if refused := _may_summarise(request, viewer, region):
