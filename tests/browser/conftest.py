@@ -9,7 +9,6 @@ chromium). Without Chromium the tests skip, except in CI (CI=true), where they f
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -23,31 +22,18 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PHONE = {"width": 390, "height": 844}
+from tests.browser.chromium import CHROMIUM, FLAGS, LOCALE, PHONE, chromium_missing
+
 SECRET_KEY = "browser-test-secret-key-that-is-long-enough-for-production-use"
 STARTUP_TIMEOUT = 60.0
 SERVE = [sys.executable, "-m", "forum.cli", "serve", "--demo"]
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
-def _chromium_missing() -> bool:
-    return shutil.which("chromium") is None and not Path(CHROMIUM).is_file()
-
-
 @pytest.fixture(scope="session", autouse=True)
 def _chromium_is_installed() -> None:
     """Skip every browser test without Chromium; in CI a skip is a failure, so fail."""
-    if not _chromium_missing():
+    if not chromium_missing():
         return
     message = "Chromium is not installed (apt-get install chromium); never `playwright install`"
     if IN_CI:
@@ -66,7 +52,7 @@ def browser_context_args(browser_context_args: dict[str, Any], server: Server) -
         **browser_context_args,
         "viewport": PHONE,
         "base_url": server.url,
-        "locale": "en-GB",
+        "locale": LOCALE,
     }
 
 
