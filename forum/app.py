@@ -7,9 +7,9 @@ import logging
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.gzip import GZipMiddleware, GZipResponder, IdentityResponder
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -23,11 +23,13 @@ from forum.feeds.routes import router as feeds_router
 from forum.moderation.routes import router as moderation_router
 from forum.notifications import emails, worker
 from forum.notifications.routes import router as notifications_router
+from forum.offline.routes import release_version
+from forum.offline.routes import router as offline_router
 from forum.partner.routes import router as partner_router
 from forum.regions.routes import router as regions_router
-from forum.resources import STATIC_DIR
 from forum.settings import Settings
 from forum.summaries.routes import router as summaries_router
+from forum.web import assets
 from forum.web.csrf import verify_csrf
 from forum.web.guards import refuse_nul_bytes
 from forum.web.templating import Templates
@@ -66,6 +68,30 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class GZip(GZipMiddleware):
+    """Starlette's gzip, except that it reads Accept-Encoding as the static files do: Starlette
+    looks for the word "gzip" anywhere, so `gzip;q=0` (no gzip, thanks) got gzip."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        responder: ASGIApp
+        if assets.accepts_gzip(Headers(scope=scope).get("accept-encoding", "")):
+            responder = GZipResponder(
+                self.app,
+                self.minimum_size,
+                compresslevel=self.compresslevel,
+                thread_minimum_size=self.thread_minimum_size,
+                exclude_content_types=self.exclude_content_types,
+            )
+        else:
+            responder = IdentityResponder(
+                self.app, self.minimum_size, exclude_content_types=self.exclude_content_types
+            )
+        await responder(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     app = FastAPI(
@@ -80,7 +106,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings)
     app.state.mailer = worker.mailer_for(settings)  # a malformed FORUM_SMTP_URL stops here
     emails.configure(app.state.engine, settings)
-    app.state.templates = Templates()
+    app.state.assets = assets.Assets()
+    app.state.release_version = release_version(app.state.assets, settings.release)
+    app.state.templates = Templates(app.state.assets)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.resolved_secret_key(),
@@ -90,8 +118,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         https_only=settings.secure_cookies,
     )
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(GZipMiddleware, minimum_size=800)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(GZip, minimum_size=800)
+    app.include_router(assets.router)
     # The pages are HTML for people; the OpenAPI document describes the JSON API only.
     for pages in (
         regions_router,
@@ -102,6 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summaries_router,
         partner_router,
         feeds_router,
+        offline_router,
     ):
         app.include_router(pages, include_in_schema=False)
     app.include_router(api_router)
@@ -119,7 +148,7 @@ def _add_small_routes(app: FastAPI) -> None:
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:
-        return RedirectResponse("/static/favicon.svg", status_code=301)
+        return RedirectResponse(app.state.assets.url("favicon.svg"), status_code=301)
 
 
 def error_page(request: Request, status_code: int) -> HTMLResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
@@ -27,6 +28,7 @@ from forum.i18n import (
 from forum.models import Region
 from forum.permissions import VISITOR, Viewer
 from forum.resources import resource_dir
+from forum.web.assets import Assets
 from forum.web.csrf import csrf_token
 from forum.web.flash import pop_flashes
 from forum.web.text import plain_text
@@ -104,7 +106,12 @@ def make_environment() -> Environment:
         urlquote=lambda value: quote(str(value), safe=""),
         bcp47=bcp47,
     )
-    env.globals.update(labels=labels, autonym=autonym, offered_locales=OFFERED_LOCALES)
+    env.globals.update(
+        labels=labels,
+        autonym=autonym,
+        offered_locales=OFFERED_LOCALES,
+        new_client_key=lambda: secrets.token_urlsafe(18),
+    )
     return env
 
 
@@ -134,8 +141,9 @@ def here(request: Request) -> str:
 
 
 class Templates:
-    def __init__(self) -> None:
+    def __init__(self, assets: Assets) -> None:
         self.env = make_environment()
+        self.env.globals["static"] = assets.url
 
     def render(
         self,
