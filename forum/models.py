@@ -114,6 +114,8 @@ class Concern(SQLModel, table=True):
     __table_args__ = (
         # The region page lists by latest activity, newest first, paginated by keyset.
         Index("ix_concern_region_activity", "region_id", "last_activity_at", "id"),
+        # A form resent after the network dropped carries the same key: one concern.
+        Index("uq_concern_author_client_key", "author_id", "client_key", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -141,10 +143,15 @@ class Concern(SQLModel, table=True):
     source_meeting: str | None = Field(default=None, max_length=200)
     source_date: date | None = None
     publication_consent: bool | None = None
+    # The key the form (or the person's device) gave this submission: a resend finds it.
+    client_key: str | None = Field(default=None, max_length=64)
 
 
 class Reply(SQLModel, table=True):
-    __table_args__ = (Index("ix_reply_concern_created", "concern_id", "created_at", "id"),)
+    __table_args__ = (
+        Index("ix_reply_concern_created", "concern_id", "created_at", "id"),
+        Index("uq_reply_author_client_key", "author_id", "client_key", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     concern_id: int = Field(foreign_key="concern.id", ondelete="CASCADE")
@@ -157,6 +164,7 @@ class Reply(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     hidden: bool = Field(default=False)
     hidden_reason: str | None = Field(default=None, sa_column=Column(Text))
+    client_key: str | None = Field(default=None, max_length=64)
 
 
 class ConcernAudience(SQLModel, table=True):

@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     page_size: int = Field(default=20, ge=1, le=200)
     # Offer the pseudo-locale en_XA (for tests that hunt untranslated text; never in production).
     pseudo_locale: bool = False
+    # A name for this release. Phones keep an offline copy of the app; it is renewed whenever
+    # the app's files change, or when this name does (for a change the files do not show).
+    release: str = ""
 
     @cached_property
     def is_sqlite(self) -> bool:

@@ -44,7 +44,8 @@ def test_it_shows_the_form_to_a_moderator_with_every_field(client, region, moder
     form = html(client.get("/r/alentejo/record")).select_one("main form")
 
     assert form["action"] == "/r/alentejo/record"
-    assert {field["name"] for field in form.select("[name]")} == {"csrf_token", *MEETING}
+    names = {field["name"] for field in form.select("[name]")}
+    assert names == {"csrf_token", "client_key", *MEETING}
     assert form.select_one("input#date")["type"] == "date"
     assert form.select_one("input#consent")["type"] == "checkbox"
     consent = form.select_one("label[for=consent]").text

@@ -64,7 +64,10 @@ def raise_(db: Session, viewer: Viewer, region: Region, **fields) -> tuple[Conce
 
 
 def reply(db: Session, viewer: Viewer, concern: Concern, body: str, official=False) -> Reply:
-    return service.post_reply(db, viewer, concern, body=body, official=official, language="en")
+    sent, _created = service.post_reply(
+        db, viewer, concern, body=body, official=official, language="en"
+    )
+    return sent
 
 
 @pytest.fixture

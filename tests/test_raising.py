@@ -53,6 +53,7 @@ def test_it_shows_the_form_to_a_citizen(client, region, citizen):
     assert form["action"] == "/r/alentejo/new"
     assert {field["name"] for field in form.select("[name]")} == {
         "csrf_token",
+        "client_key",
         "title",
         "body",
         "topic",

@@ -64,6 +64,7 @@ def raise_concern(
     title: Text = "",
     body: Text = "",
     topic: Text = "",
+    client_key: Text = "",
 ) -> Response:
     region = region_or_404(db, slug)
     if not viewer.is_authenticated:
@@ -78,6 +79,7 @@ def raise_concern(
             body=body,
             topic=topic,
             language=locale_of(request, region),
+            key=service.client_key(client_key),
         )
     except FormErrors as invalid:
         return _concern_form(request, db, region, typed, invalid.errors)
@@ -127,6 +129,7 @@ def record_assisted(
     body: Text = "",
     topic: Text = "",
     consent: Text = "",
+    client_key: Text = "",
 ) -> Response:
     region = region_or_404(db, slug)
     if not viewer.is_authenticated:
@@ -155,6 +158,7 @@ def record_assisted(
             meeting=meeting,
             day=date,
             consent=bool(consent),
+            key=service.client_key(client_key),
         )
     except FormErrors as invalid:
         return _record_form(request, db, region, typed, invalid.errors)
@@ -189,6 +193,7 @@ def _concern_page(
     status_errors: dict[str, Message] | None = None,
     typed_status: dict[str, str] | None = None,
     status_code: int = 200,
+    done: Message | None = None,
 ) -> HTMLResponse:
     concern = view.concern
     assert concern.id is not None and region.id is not None
@@ -209,6 +214,7 @@ def _concern_page(
         "problems": problems or {},
         "status_errors": status_errors or {},
         "typed_status": typed_status or {"reason": "", "duplicate_of": ""},
+        "done": done,
     }
     return request.app.state.templates.render(
         request,
@@ -228,19 +234,21 @@ def reply(
     viewer: CurrentViewer,
     body: Text = "",
     official: Text = "",
+    client_key: Text = "",
 ) -> Response:
     view, region = _concern_or_404(db, concern_id)
     if not viewer.is_authenticated:
         return login_first(request, f"/c/{concern_id}")
     block = "conversation" if is_htmx(request) else None
     try:
-        service.post_reply(
+        _reply, created = service.post_reply(
             db,
             viewer,
             view.concern,
             body=body,
             official=bool(official),
             language=locale_of(request, region),
+            key=service.client_key(client_key),
         )
     except FormErrors as invalid:
         return _concern_page(
@@ -267,9 +275,10 @@ def reply(
             status_code=409,
         )
     db.commit()
+    done = N_("Your reply is published.") if created else N_("You already sent this reply.")
     if block:
-        return _concern_page(request, db, viewer, view, region, block=block)
-    flash(request, N_("Your reply is published."))
+        return _concern_page(request, db, viewer, view, region, block=block, done=done)
+    flash(request, done)
     return RedirectResponse(f"/c/{concern_id}#replies", status_code=303)
 
 

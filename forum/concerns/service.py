@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
@@ -45,6 +45,9 @@ ASSISTED_SOURCES = {Source.meeting.value, Source.phone.value}
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # A second identical post within this time is taken as the same form sent twice.
 RESEND_WINDOW = timedelta(minutes=30)
+# The key a form carries so that sending it again is harmless (a page generates one; a
+# phone keeps it with the draft, and resends it with the text when the signal is back).
+CLIENT_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 # Ids are 32-bit INTEGER columns on PostgreSQL: a larger number is an error, not a miss.
 
 
@@ -69,6 +72,13 @@ def clean_text(raw: str) -> str:
     return "".join(char for char in text if char in "\n\t" or char.isprintable())
 
 
+def client_key(raw: str) -> str | None:
+    """The form's key, or None for a missing or malformed one (then only the text and the
+    time tell a resend apart)."""
+    raw = raw.strip()
+    return raw if CLIENT_KEY.fullmatch(raw) else None
+
+
 def raise_concern(
     session: Session,
     viewer: Viewer,
@@ -78,15 +88,31 @@ def raise_concern(
     body: str,
     topic: str,
     language: str,
+    key: str | None = None,
 ) -> tuple[Concern, bool]:
-    """The new concern, or the same one sent a moment ago (the form posted twice), and
-    whether it is new."""
+    """The new concern, or the same one sent before (the form posted twice, or a draft
+    resent from a phone), and whether it is new."""
     assert region.id is not None
     _require(viewer, Action.raise_concern, region.id)
+    if (sent := _sent_with_key(session, Concern, viewer, key)) is not None:
+        return sent, False
     text = _concern_text(session, title=title, body=body, topic=topic)
     if text.errors:
         raise FormErrors(text.errors)
-    return _create_concern(session, viewer, region, text, language=language)
+    return _create_concern(session, viewer, region, text, language=language, key=key)
+
+
+Sent = TypeVar("Sent", Concern, Reply)
+
+
+def _sent_with_key(
+    session: Session, table: type[Sent], viewer: Viewer, key: str | None
+) -> Sent | None:
+    if key is None or viewer.id is None:
+        return None
+    return session.exec(
+        select(table).where(table.author_id == viewer.id, table.client_key == key)
+    ).first()
 
 
 @dataclass(frozen=True)
@@ -113,11 +139,14 @@ def record_assisted(
     meeting: str,
     day: str,
     consent: bool,
+    key: str | None = None,
 ) -> tuple[Concern, bool]:
     """A concern a moderator records for someone met at a meeting or on the phone, published
     with that person's name or initials, once they agreed. Logged for accountability."""
     assert region.id is not None
     _require(viewer, Action.record_assisted, region.id)
+    if (sent := _sent_with_key(session, Concern, viewer, key)) is not None:
+        return sent, False
     assisted, errors = _assisted(source=source, person=person, meeting=meeting, day=day)
     text = _concern_text(session, title=title, body=body, topic=topic)
     errors |= text.errors
@@ -126,7 +155,7 @@ def record_assisted(
     if errors:
         raise FormErrors(errors)
     assert assisted is not None
-    concern, created = _create_concern(session, viewer, region, text, language, assisted)
+    concern, created = _create_concern(session, viewer, region, text, language, key, assisted)
     if created:
         after = {
             "source": str(assisted.source),
@@ -225,6 +254,7 @@ def _create_concern(
     region: Region,
     text: _ConcernText,
     language: str,
+    key: str | None,
     assisted: Assisted | None = None,
 ) -> tuple[Concern, bool]:
     assert viewer.id is not None and region.id is not None
@@ -246,6 +276,7 @@ def _create_concern(
         body=text.body,
         language=language,
         topic_id=text.topic.id if text.topic else None,
+        client_key=key,
     )
     if assisted is not None:
         concern.source = assisted.source
@@ -253,8 +284,14 @@ def _create_concern(
         concern.source_meeting = assisted.meeting
         concern.source_date = assisted.day
         concern.publication_consent = True
-    session.add(concern)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(concern)
+    except IntegrityError:  # the same key sent twice at once: the other request made it
+        sent = _sent_with_key(session, Concern, viewer, key)
+        if sent is None:
+            raise
+        return sent, False
     return concern, True
 
 
@@ -266,11 +303,16 @@ def post_reply(
     body: str,
     official: bool,
     language: str,
-) -> Reply:
+    key: str | None = None,
+) -> tuple[Reply, bool]:
+    """The new reply, or the one this form already sent (a resend from a phone whose signal
+    dropped before the answer came), and whether it is new."""
     _require(viewer, Action.reply, concern.region_id, concern)
     if official:
         _require(viewer, Action.answer_officially, concern.region_id, concern)
     assert viewer.user is not None and viewer.id is not None and concern.id is not None
+    if (sent := _sent_with_key(session, Reply, viewer, key)) is not None:
+        return sent, False
     if concern.status == Status.closed:
         raise Refused(N_("This concern is closed, so it takes no more replies."))
     if concern.locked:
@@ -303,8 +345,16 @@ def post_reply(
         official=official,
         organisation=viewer.user.organisation if official else None,
         created_at=now,
+        client_key=key,
     )
-    session.add(reply)
+    try:
+        with session.begin_nested():
+            session.add(reply)
+    except IntegrityError:  # the same key sent twice at once: the other request made it
+        sent = _sent_with_key(session, Reply, viewer, key)
+        if sent is None:
+            raise
+        return sent, False
     concern.reply_count += 1
     concern.last_activity_at = now
     if official:
@@ -315,7 +365,7 @@ def post_reply(
     session.flush()
     if official:
         events.official_answer_posted(session, concern, reply)
-    return reply
+    return reply, True
 
 
 def toggle_support(session: Session, viewer: Viewer, concern: Concern) -> bool:

@@ -112,6 +112,7 @@ def answer_from_queue(
     body: Text = "",
     official: Text = "",
     after: Text = "",
+    client_key: Text = "",
 ) -> Response:
     found = concern_queries.concern_view(db, concern_id) if 0 < concern_id <= MAX_ID else None
     if found is None or found[0].concern.hidden:
@@ -132,6 +133,7 @@ def answer_from_queue(
             body=body,
             official=bool(official),
             language=locale_of(request, region),
+            key=service.client_key(client_key),
         )
     except FormErrors as invalid:
         sent_back = Answer(item, body, bool(official), errors=invalid.errors)
