@@ -29,6 +29,9 @@ SECOND = "#1a4d8f"
 TREND_WEEKS = 52
 BAR_ROW = 52
 TREND_PLOT = 150
+# The legend takes two lines, one under the other: side by side, a translated "Answered
+# concerns" runs off a 320 px screen. The plot starts below it.
+TREND_TOP = 64
 
 NO_AUDIENCE = N_("Not chosen yet")
 NO_TOPIC = N_("No topic")
@@ -243,7 +246,7 @@ def trend(summary: Summary, wording: Wording) -> Chart:
         "chart-trend",
         title,
         description,
-        230,
+        TREND_TOP + TREND_PLOT + 40,
         _trend_marks(weeks, new_words, answered_words, wording),
     )
     return Chart("chart-trend", title, description, svg, headers, rows)
@@ -255,7 +258,7 @@ def _trend_marks(
     hatch = "chart-trend-hatch"
     largest = max([week.new or 0 for week in weeks] + [week.answered or 0 for week in weeks] + [1])
     slot = 100 / len(weeks)
-    base = 40 + TREND_PLOT
+    base = TREND_TOP + TREND_PLOT
     parts = [
         Markup(
             '<defs><pattern id="{0}" width="6" height="6" patternUnits="userSpaceOnUse" '
@@ -264,12 +267,16 @@ def _trend_marks(
         ).format(hatch, SECOND),
         Markup('<rect x="0" y="4" width="18" height="18" fill="{}"/>').format(INK),
         Markup('<text x="24" y="19" class="chart-label">{}</text>').format(new_words),
-        Markup('<rect x="50%" y="4" width="18" height="18" fill="url(#{})" stroke="{}"/>').format(
+        Markup('<rect x="0" y="28" width="18" height="18" fill="url(#{})" stroke="{}"/>').format(
             hatch, SECOND
         ),
-        Markup('<text x="50%" y="19" dx="24" class="chart-label">{}</text>').format(answered_words),
-        Markup('<text x="0" y="36" class="chart-axis">{}</text>').format(wording.count(largest)),
-        Markup('<line x1="0" y1="40" x2="100%" y2="40" stroke="#b1b4b6" stroke-dasharray="4 4"/>'),
+        Markup('<text x="24" y="43" class="chart-label">{}</text>').format(answered_words),
+        Markup('<text x="0" y="{}" class="chart-axis">{}</text>').format(
+            TREND_TOP - 4, wording.count(largest)
+        ),
+        Markup(
+            '<line x1="0" y1="{0}" x2="100%" y2="{0}" stroke="#b1b4b6" stroke-dasharray="4 4"/>'
+        ).format(TREND_TOP),
         Markup('<line x1="0" y1="{0}" x2="100%" y2="{0}" stroke="#1b1b1b"/>').format(base),
     ]
     for index, week in enumerate(weeks):
