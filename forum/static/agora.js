@@ -273,7 +273,10 @@
   function showOffline(offline) {
     var notice = document.getElementById("offline-notice");
     if (!notice) return;
-    if (offline) notice.hidden = false;
+    if (offline) {
+      notice.setAttribute("role", "status"); // announced as the signal goes
+      notice.hidden = false;
+    }
     else if (!notice.hasAttribute("data-saved-copy")) notice.hidden = true;
   }
 
