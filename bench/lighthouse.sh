@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Lighthouse (mobile, simulated Slow 4G) on the demo's main pages; prints the four scores.
 #   bash bench/lighthouse.sh            (needs node, npm and /usr/bin/chromium)
-# Budget (design.md): performance >= 95, accessibility 100, best practices 100.
+# Targets (design.md, issue 6): performance >= 95, accessibility 100, best practices 100,
+# SEO >= 90. The region and concern pages of the demo are the ones the issue names.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
