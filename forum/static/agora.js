@@ -128,17 +128,20 @@
     return draft;
   }
 
-  function say(form, message, withButton) {
+  function say(form, message, waitingToSend) {
     var status = form.querySelector(".draft-status");
     if (!status) return;
     status.textContent = message ? status.getAttribute("data-" + message) : "";
-    if (withButton) {
+    // While a draft waits, its one button is "Send now", just under the message.
+    each(form.querySelectorAll("button.button-main"), function (button) {
+      if (!button.classList.contains("send-now")) button.hidden = Boolean(waitingToSend);
+    });
+    if (waitingToSend) {
       var button = document.createElement("button");
       button.type = "button";
-      button.className = "button button-secondary send-now";
+      button.className = "button button-main send-now";
       button.textContent = status.getAttribute("data-send-now");
       button.addEventListener("click", function () { send(form); });
-      status.appendChild(document.createTextNode(" "));
       status.appendChild(button);
     }
   }

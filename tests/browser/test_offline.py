@@ -158,6 +158,8 @@ def test_a_concern_written_offline_is_kept_and_sent_once_when_the_signal_is_back
     status = page.locator(".draft-status")
     expect(status).to_contain_text(say("en", WAITING))
     expect(status.get_by_role("button", name=say("en", "Send now"))).to_be_visible()
+    send = page.locator(f"form[action='/r/{REGION}/new'] button.button-main:not(.send-now)")
+    expect(send).to_be_hidden()  # one button while it waits: "Send now"
 
     page.reload()  # the phone reopens the page, still without a signal
     expect(page.locator("#title")).to_have_value(title)
