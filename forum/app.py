@@ -49,8 +49,22 @@ SECURITY_HEADERS = [
 ]
 
 
+def _one_vary(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """Vary names each request header once (the session middleware adds Cookie again)."""
+    seen: dict[bytes, bytes] = {}
+    for name, value in headers:
+        if name.lower() == b"vary":
+            for part in value.split(b","):
+                seen.setdefault(part.strip().lower(), part.strip())
+    if not seen:
+        return headers
+    others = [(name, value) for name, value in headers if name.lower() != b"vary"]
+    return [*others, (b"vary", b", ".join(seen.values()))]
+
+
 class SecurityHeaders:
-    """Adds the security headers to every response (pure ASGI: no per-request overhead)."""
+    """Adds the security headers to every response (pure ASGI: no per-request overhead),
+    and says each Vary name once."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -62,7 +76,8 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+                headers = _one_vary(list(message.get("headers", [])))
+                message["headers"] = [*headers, *SECURITY_HEADERS]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -143,6 +143,21 @@ def test_it_answers_304_when_the_browser_already_has_the_file(client, app):
     assert changed.content == first.content
 
 
+def test_the_gzipped_and_the_plain_file_have_their_own_tags(client, app):
+    url = app.state.assets.url("agora.css")
+    gzipped = client.get(url, headers={"Accept-Encoding": "gzip"}).headers["etag"]
+    plain = client.get(url, headers={"Accept-Encoding": "identity"}).headers["etag"]
+
+    assert gzipped != plain
+    # A browser holding the plain file, now asking for gzip, gets the gzipped one.
+    switched = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": plain})
+    assert switched.status_code == 200
+    # Weak tags and lists, as caches send them, still match.
+    for if_none_match in (f"W/{gzipped}", f'"other", {gzipped}', "*"):
+        again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": if_none_match})
+        assert again.status_code == 304, if_none_match
+
+
 # --- compression ----------------------------------------------------------------------------
 
 
@@ -272,3 +287,14 @@ def test_pages_for_signed_in_people_link_hashed_names_too(client, make):
 
         assert urls, path
         assert all(HASHED.fullmatch(url) for url in urls), (path, urls)
+
+
+def test_pages_name_each_vary_header_once(client, pages):
+    """Caches key pages by language, session and htmx; the session middleware adds Cookie
+    again, and a doubled name is noise every proxy must parse."""
+    for path in ("/", "/r/alentejo", pages[2]):
+        response, _wire = raw_body(client, path, "gzip")
+        names = [name.strip().lower() for name in response.headers["vary"].split(",")]
+
+        assert len(names) == len(set(names)), (path, names)
+        assert {"accept-language", "cookie", "hx-request", "accept-encoding"} <= set(names)

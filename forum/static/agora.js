@@ -266,10 +266,6 @@
   document.addEventListener("htmx:load", function (event) {
     prepare(event.target);
   });
-  document.addEventListener("htmx:afterSwap", function (event) {
-    var summary = document.querySelector(".error-summary");
-    if (summary && event.target.contains(summary)) summary.focus();
-  });
 
   // --- offline ---------------------------------------------------------------------------
 

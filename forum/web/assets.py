@@ -34,9 +34,9 @@ class Asset:
     gzipped: bytes
     media_type: str
 
-    @property
-    def etag(self) -> str:
-        return f'"{self.hashed_name}"'
+    def etag(self, *, gzipped: bool) -> str:
+        """Each encoding its own tag: the two bodies differ byte for byte."""
+        return f'"{self.hashed_name}{"-gzip" if gzipped else ""}"'
 
 
 def _load(path: Path) -> Asset:
@@ -80,6 +80,12 @@ class Assets:
         return None
 
 
+def matches(if_none_match: str, etag: str) -> bool:
+    """Whether If-None-Match names this tag: one of a list, weak or strong, or `*`."""
+    tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+    return "*" in tags or etag in tags
+
+
 def accepts_gzip(accept_encoding: str) -> bool:
     for part in accept_encoding.split(","):
         coding, _, params = part.strip().partition(";")
@@ -95,15 +101,18 @@ async def static_file(request: Request, name: str) -> Response:
     if found is None:
         raise HTTPException(404)
     asset, immutable = found
+    gzipped = accepts_gzip(request.headers.get("accept-encoding", "")) and len(asset.gzipped) < len(
+        asset.body
+    )
     headers = {
         "Cache-Control": IMMUTABLE if immutable else REVALIDATE,
-        "ETag": asset.etag,
+        "ETag": asset.etag(gzipped=gzipped),
         "Vary": "Accept-Encoding",
     }
-    if request.headers.get("if-none-match") == asset.etag:
+    if matches(request.headers.get("if-none-match", ""), headers["ETag"]):
         return Response(status_code=304, headers=headers)
-    body = asset.body
-    if accepts_gzip(request.headers.get("accept-encoding", "")) and len(asset.gzipped) < len(body):
-        body = asset.gzipped
+    if gzipped:
         headers["Content-Encoding"] = "gzip"
-    return Response(body, media_type=asset.media_type, headers=headers)
+    return Response(
+        asset.gzipped if gzipped else asset.body, media_type=asset.media_type, headers=headers
+    )

@@ -98,7 +98,13 @@ REFLOW = """() => {
 # and how it looks without the focus; then a listener that notes each element the focus reaches
 # and how it looks then.
 WATCH_FOCUS = """() => {
+  // Start from the top, as on a fresh page: a page with errors has focused its summary.
   document.activeElement?.blur();
+  const start = document.createElement("span");
+  start.tabIndex = -1;
+  document.body.prepend(start);
+  start.focus();
+  start.remove();
   const selector =
     "a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]";
   const look = el => {
@@ -232,7 +238,12 @@ def go(path: str) -> Callable[[Page], None]:
 def new_concern_with_errors(page: Page) -> None:
     page.goto(f"/r/{REGION}/new")
     page.locator(f"form[action='/r/{REGION}/new'] button").click()
-    expect(page.locator(".error-summary")).to_be_visible()
+    expect(page.locator(".error-summary")).to_be_focused()  # it takes the focus
+    # htmx focuses it after the swap, and the browser may again at its next rendering step
+    # (autofocus): let both happen before a test walks the page with Tab.
+    page.evaluate(
+        "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+    )
 
 
 def pages_for(role: str, concern_path: str) -> list[Callable[[Page], None]]:
