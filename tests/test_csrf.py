@@ -251,3 +251,22 @@ def test_it_shows_back_what_was_typed_when_a_form_has_expired(client, make):
         "It never comes on Sundays.",
     ]
     assert region.id is not None
+
+
+def test_a_visitor_who_only_reads_gets_no_cookie(client, world):
+    """No form, no token: reading the forum leaves nothing on the visitor's phone."""
+    _user, ids = world
+    for path in ("/", f"/r/{ids['slug']}", f"/c/{ids['concern_id']}", "/offline", "/nowhere"):
+        response = client.get(path)
+
+        assert "set-cookie" not in response.headers, path
+        assert "X-CSRF-Token" not in response.text, path
+    assert "agora_session=" in client.get("/login").headers["set-cookie"]  # a form: a token
+
+
+def test_a_person_logged_in_gets_the_token_for_htmx(client, world):
+    user, ids = world
+    log_in(client, user)
+    page = html(client.get(f"/c/{ids['concern_id']}"))
+
+    assert csrf_token(client) in page.body["hx-headers"]

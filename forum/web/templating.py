@@ -140,6 +140,20 @@ def here(request: Request) -> str:
     return request.url.path + (f"?{query}" if query else "")
 
 
+class LazyCsrfToken:
+    """The session's CSRF token, made only when a page shows a form. A visitor who only reads
+    gets no session and no cookie at all (and the server signs nothing for them)."""
+
+    def __init__(self, request: Request) -> None:
+        self._request = request
+
+    def __str__(self) -> str:
+        return csrf_token(self._request)
+
+    def __bool__(self) -> bool:
+        return True
+
+
 class Templates:
     def __init__(self, assets: Assets) -> None:
         self.env = make_environment()
@@ -163,7 +177,7 @@ class Templates:
             "request": request,
             "i18n": i18n,
             "viewer": viewer_of(request),
-            "csrf_token": csrf_token(request) if has_session else "",
+            "csrf_token": LazyCsrfToken(request) if has_session else "",
             "here": here(request),
             "region": region,
             **(context or {}),
