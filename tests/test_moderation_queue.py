@@ -309,9 +309,12 @@ def test_it_answers_htmx_with_the_item_block_alone(client, db, concern, moderato
 
     assert response.status_code == 200
     assert "<html" not in response.text
-    [item] = html(response).find_all(recursive=False)
+    item, news = html(response).find_all(recursive=False)
     assert item.name == "li" and item["id"] == f"concern-{concern.id}"
-    assert item.select_one("[role=status]").text == "The audiences are saved."
+    assert item.select_one(".notice").text == "The audiences are saved."
+    # Said in the page's live region, which stays on the page while the item is swapped.
+    assert (news["id"], news["hx-swap-oob"]) == ("queue-news", "innerHTML")
+    assert news.text == "The audiences are saved."
     assert item.select_one("input[value=citizens]").has_attr("checked")
 
 
@@ -565,7 +568,8 @@ def test_it_dismisses_the_reports_on_a_post(client, db, make, concern, moderator
 
     assert response.status_code == 200
     item = html(response).select_one(f"li#post-reply-{reply.id}")
-    assert item.select_one("[role=status]").text == "The reports are dismissed."
+    assert item.select_one(".notice").text == "The reports are dismissed."
+    assert html(response).select_one("#queue-news").text == "The reports are dismissed."
     assert item.select_one(".reports") is None
     assert [fresh(db, Flag, f.id).resolution for f in (first, second)] == ["dismissed"] * 2
     assert fresh(db, Reply, reply.id).hidden is False
@@ -645,9 +649,8 @@ def test_it_unblocks_a_person_from_the_queue(client, db, make, region, concern, 
     )
 
     assert response.status_code == 200
-    assert (
-        html(response).select_one(f"li#{key} [role=status]").text == "This person can write again."
-    )
+    assert html(response).select_one(f"li#{key} .notice").text == "This person can write again."
+    assert html(response).select_one("#queue-news").text == "This person can write again."
     assert fresh(db, User, author.id).blocked_at is None
     assert [(e[1], e[4], e[5]) for e in log_of(db)][-1] == (
         "unblock",

@@ -227,7 +227,9 @@ def test_it_answers_inline_with_htmx_and_the_item_leaves_the_list(
     assert "<html" not in response.text
     item = html(response).select_one("li")
     assert item["id"] == f"queue-{concern.id}"
-    assert item.select_one("[role=status]").text.startswith("Your official answer is published.")
+    assert item.select_one(".notice").text.startswith("Your official answer is published.")
+    news = html(response).select_one("#queue-news")  # into the page's live region
+    assert (news["hx-swap-oob"], news.text) == ("innerHTML", "Your official answer is published.")
     assert item.select_one("form") is None
     assert item.select_one("a")["href"] == f"/c/{concern.id}"
     fresh_look(db)
@@ -286,6 +288,9 @@ def test_it_sends_the_error_back_inline_with_htmx(client, db, make, region, part
     assert item["id"] == f"queue-{concern.id}"
     assert item.select_one(".field-error").text.strip() == "Error: Write your reply."
     assert not item.select_one("input[name=official]").has_attr("checked")
+    # The field takes the focus and reads out its message; the live region has nothing old.
+    assert item.select_one("textarea").has_attr("autofocus")
+    assert html(response).select_one("#queue-news").text == ""
     fresh_look(db)
     assert db.exec(select(Reply)).all() == []
 

@@ -321,9 +321,10 @@ def tag(
         )
     db.commit()
     view, region = _concern_or_404(db, concern_id)
+    done = N_("The audiences are saved.")
     if block:
-        return _concern_page(request, db, viewer, view, region, block=block)
-    flash(request, N_("The audiences are saved."))
+        return _concern_page(request, db, viewer, view, region, block=block, done=done)
+    flash(request, done)
     return RedirectResponse(f"/c/{concern_id}", status_code=303)
 
 

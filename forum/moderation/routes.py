@@ -174,13 +174,18 @@ def _item(db: Session, viewer: Viewer, key: str) -> queries.Item | None:
 
 
 def _item_context(db: Session, back: str) -> dict[str, Any]:
-    """What every queue item's forms need."""
+    """What every queue item's forms need.
+
+    `inline` is true when htmx asks for one item after an action (the item then also fills
+    the page's live region, and sends the focus on); `acted` names the form that was sent."""
     return {
         "topics": queries.topics(db),
         "all_audiences": concern_queries.audiences(db),
         "back": back,
         "failed": None,
         "done": None,
+        "inline": False,
+        "acted": "",
     }
 
 
@@ -280,7 +285,7 @@ def _act(
         return _answer(request, db, viewer, item, back, failed=failed, status_code=409)
     db.commit()
     if is_htmx(request):
-        return _answer(request, db, viewer, item, back, done=done)
+        return _answer(request, db, viewer, item, back, done=done, form=form)
     flash(request, done)
     return RedirectResponse(back if "#" in back else f"{back}#{item}", status_code=303)
 
@@ -293,6 +298,7 @@ def _answer(
     back: str,
     *,
     done: Message | None = None,
+    form: str = "",
     failed: Failed | None = None,
     status_code: int = 200,
 ) -> Response:
@@ -309,7 +315,13 @@ def _answer(
         flash(request, message or N_("Nothing was changed."), kind="info" if failed else "success")
         return redirect(request, back)
     if is_htmx(request):
-        context = _item_context(db, back) | {"item": item, "done": done, "failed": failed}
+        context = _item_context(db, back) | {
+            "item": item,
+            "done": done,
+            "failed": failed,
+            "inline": True,
+            "acted": form,
+        }
         return request.app.state.templates.render(
             request, "moderation/queue.html", context, block="item", status_code=status_code
         )

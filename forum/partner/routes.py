@@ -96,6 +96,7 @@ def _queue_page(
         "region_names": queries.region_names(db, region_ids),
         "answer": answer,
         "done": None,
+        "inline": False,
         "summary": summary,
     }
     return request.app.state.templates.render(
@@ -148,7 +149,7 @@ def answer_from_queue(
         else N_("Your reply is published. It is not an official answer, so the concern stays here.")
     )
     if is_htmx(request):
-        context = {"item": item, "done": done, "answer": None, "after": after}
+        context = {"item": item, "done": done, "answer": None, "after": after, "inline": True}
         return request.app.state.templates.render(
             request, "partner/queue.html", context, block="item"
         )
@@ -161,7 +162,13 @@ def _answer_again(
 ) -> HTMLResponse:
     """The answer comes back beside its concern, as typed: alone for htmx, else in the queue."""
     if is_htmx(request):
-        context = {"item": answer.item, "done": None, "answer": answer, "after": after}
+        context = {
+            "item": answer.item,
+            "done": None,
+            "answer": answer,
+            "after": after,
+            "inline": True,
+        }
         return request.app.state.templates.render(
             request, "partner/queue.html", context, block="item", status_code=status_code
         )
