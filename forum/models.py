@@ -114,6 +114,10 @@ class Concern(SQLModel, table=True):
     __table_args__ = (
         # The region page lists by latest activity, newest first, paginated by keyset.
         Index("ix_concern_region_activity", "region_id", "last_activity_at", "id"),
+        # The home page counts each region's open and answered concerns from this index alone.
+        Index("ix_concern_region_counts", "region_id", "hidden", "status", "id"),
+        # A region's Atom feed: its newest concerns.
+        Index("ix_concern_region_created", "region_id", "created_at", "id"),
         # A form resent after the network dropped carries the same key: one concern.
         Index("uq_concern_author_client_key", "author_id", "client_key", unique=True),
     )
@@ -127,7 +131,8 @@ class Concern(SQLModel, table=True):
     topic_id: int | None = Field(default=None, foreign_key="topic.id")
     status: str = Field(default=Status.open, max_length=16)
     close_reason: str | None = Field(default=None, max_length=16)
-    duplicate_of_id: int | None = Field(default=None, foreign_key="concern.id")
+    # Indexed: a concern's page lists the concerns closed as its duplicates.
+    duplicate_of_id: int | None = Field(default=None, foreign_key="concern.id", index=True)
     source: str = Field(default=Source.web, max_length=16)
     created_at: datetime = Field(default_factory=utcnow)
     last_activity_at: datetime = Field(default_factory=utcnow)
@@ -150,6 +155,8 @@ class Concern(SQLModel, table=True):
 class Reply(SQLModel, table=True):
     __table_args__ = (
         Index("ix_reply_concern_created", "concern_id", "created_at", "id"),
+        # A region's Atom feed: the newest official answers, walked newest first.
+        Index("ix_reply_official_created", "official", "created_at", "id"),
         Index("uq_reply_author_client_key", "author_id", "client_key", unique=True),
     )
 
