@@ -105,6 +105,20 @@ def raise_concern(
 Sent = TypeVar("Sent", Concern, Reply)
 
 
+def _add_once(session: Session, row: Sent, viewer: Viewer, key: str | None) -> tuple[Sent, bool]:
+    """Insert `row`, or, when a request with the same key won the race (the unique index
+    refuses ours), the row that request made; and whether ours went in."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        sent = _sent_with_key(session, type(row), viewer, key)
+        if sent is None:
+            raise
+        return sent, False
+    return row, True
+
+
 def _sent_with_key(
     session: Session, table: type[Sent], viewer: Viewer, key: str | None
 ) -> Sent | None:
@@ -284,15 +298,7 @@ def _create_concern(
         concern.source_meeting = assisted.meeting
         concern.source_date = assisted.day
         concern.publication_consent = True
-    try:
-        with session.begin_nested():
-            session.add(concern)
-    except IntegrityError:  # the same key sent twice at once: the other request made it
-        sent = _sent_with_key(session, Concern, viewer, key)
-        if sent is None:
-            raise
-        return sent, False
-    return concern, True
+    return _add_once(session, concern, viewer, key)
 
 
 def post_reply(
@@ -347,14 +353,9 @@ def post_reply(
         created_at=now,
         client_key=key,
     )
-    try:
-        with session.begin_nested():
-            session.add(reply)
-    except IntegrityError:  # the same key sent twice at once: the other request made it
-        sent = _sent_with_key(session, Reply, viewer, key)
-        if sent is None:
-            raise
-        return sent, False
+    reply, created = _add_once(session, reply, viewer, key)
+    if not created:
+        return reply, False
     concern.reply_count += 1
     concern.last_activity_at = now
     if official:

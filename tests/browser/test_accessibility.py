@@ -36,6 +36,7 @@ from tests.browser.test_journeys import (
     Forum,
     log_in,
     register,
+    registered_citizen,
     say,
     switch_language,
     unique,
@@ -210,13 +211,8 @@ def check_keyboard(page: Page) -> None:
 @pytest.fixture(scope="module")
 def neighbour(playwright: Playwright, server: Server) -> Iterator[Forum]:
     """A citizen, who raises the concern the pages show: long words break narrow screens."""
-    request = playwright.request.new_context(
-        base_url=server.url, extra_http_headers={"Accept-Language": "en"}
-    )
-    forum = Forum(request)
-    forum.register(unique("Neighbour"))
-    yield forum
-    request.dispose()
+    with registered_citizen(playwright, server, "Neighbour") as forum:
+        yield forum
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -149,16 +150,25 @@ class Forum:
         return int(match.group(1))
 
 
-@pytest.fixture(scope="session")
-def author(playwright: Playwright, server: Server) -> Iterator[Forum]:
-    """A citizen who raises the concerns the other journeys act on."""
+@contextmanager
+def registered_citizen(playwright: Playwright, server: Server, name: str) -> Iterator[Forum]:
+    """A new citizen with an account, posting over HTTP from a browser of their own."""
     request = playwright.request.new_context(
         base_url=server.url, extra_http_headers={"Accept-Language": "en"}
     )
-    forum = Forum(request)
-    forum.register(unique("Setup author"))
-    yield forum
-    request.dispose()
+    try:
+        forum = Forum(request)
+        forum.register(unique(name))
+        yield forum
+    finally:
+        request.dispose()
+
+
+@pytest.fixture(scope="session")
+def author(playwright: Playwright, server: Server) -> Iterator[Forum]:
+    """A citizen who raises the concerns the other journeys act on."""
+    with registered_citizen(playwright, server, "Setup author") as forum:
+        yield forum
 
 
 @pytest.fixture

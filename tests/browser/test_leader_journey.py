@@ -19,7 +19,15 @@ from playwright.sync_api import BrowserContext, Page, Playwright, expect
 from forum import labels
 from forum.summaries.exports import COLUMNS
 from tests.browser.conftest import Server
-from tests.browser.test_journeys import REGION, Forum, log_in, say, switch_language, unique
+from tests.browser.test_journeys import (
+    REGION,
+    Forum,
+    log_in,
+    registered_citizen,
+    say,
+    switch_language,
+    unique,
+)
 
 BOM = b"\xef\xbb\xbf"
 SUMMARY = f"/r/{REGION}/summary"
@@ -28,13 +36,8 @@ SUMMARY = f"/r/{REGION}/summary"
 @pytest.fixture(scope="module")
 def neighbour(playwright: Playwright, server: Server) -> Iterator[Forum]:
     """A citizen, in a browser of their own, who raises the concern the leader will count."""
-    request = playwright.request.new_context(
-        base_url=server.url, extra_http_headers={"Accept-Language": "en"}
-    )
-    forum = Forum(request)
-    forum.register(unique("Neighbour"))
-    yield forum
-    request.dispose()
+    with registered_citizen(playwright, server, "Neighbour") as forum:
+        yield forum
 
 
 def raised_on(forum: Forum, concern_id: int) -> str:

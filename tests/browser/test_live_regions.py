@@ -17,7 +17,15 @@ from playwright.sync_api import BrowserContext, Locator, Page, Playwright, expec
 
 from tests.browser.conftest import Server
 from tests.browser.test_accessibility import mark_live_regions, said_in_a_live_region
-from tests.browser.test_journeys import REGION, Forum, log_in, say, switch_language, unique
+from tests.browser.test_journeys import (
+    REGION,
+    Forum,
+    log_in,
+    registered_citizen,
+    say,
+    switch_language,
+    unique,
+)
 
 # Notes where the focus is once htmx has settled the swap (and run its `autofocus`).
 WATCH_SETTLE = """() => {
@@ -34,13 +42,8 @@ WATCH_SETTLE = """() => {
 @pytest.fixture(scope="module")
 def citizen(playwright: Playwright, server: Server) -> Iterator[Forum]:
     """A citizen, who raises the concerns that the partner and the moderator act on."""
-    request = playwright.request.new_context(
-        base_url=server.url, extra_http_headers={"Accept-Language": "en"}
-    )
-    forum = Forum(request)
-    forum.register(unique("Live region citizen"))
-    yield forum
-    request.dispose()
+    with registered_citizen(playwright, server, "Live region citizen") as forum:
+        yield forum
 
 
 @pytest.fixture

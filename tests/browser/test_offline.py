@@ -16,6 +16,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, Route, expect
@@ -59,6 +60,14 @@ def saved_offline(page: Page, path: str) -> None:
     )
 
 
+def opened_and_kept(page: Page, url: str) -> None:
+    """Open the site once (the worker installs), then `url`, and wait until it is kept."""
+    page.goto(urljoin(url, "/"))
+    controlled_by_the_service_worker(page)
+    page.goto(url)
+    saved_offline(page, url)
+
+
 def concerns_titled(page: Page, title: str) -> int:
     """How many concerns of the region carry `title`, as the JSON API counts them."""
     response = page.request.get(f"/api/regions/{REGION}/concerns", params={"q": title})
@@ -90,10 +99,7 @@ def test_a_concern_read_earlier_can_be_read_offline_with_a_notice(
     context: BrowserContext, page: Page, answered_concern: tuple[str, str]
 ) -> None:
     path, title = answered_concern
-    page.goto("/")
-    controlled_by_the_service_worker(page)
-    page.goto(path)
-    saved_offline(page, path)
+    opened_and_kept(page, path)
     expect(page.locator("#offline-notice")).to_be_hidden()
 
     context.set_offline(True)
@@ -112,10 +118,7 @@ def test_a_page_never_opened_shows_the_offline_page_with_what_can_be_read(
     context: BrowserContext, page: Page, answered_concern: tuple[str, str]
 ) -> None:
     path, title = answered_concern
-    page.goto("/")
-    controlled_by_the_service_worker(page)
-    page.goto(path)
-    saved_offline(page, path)
+    opened_and_kept(page, path)
 
     context.set_offline(True)
     page.goto("/c/1000000")  # never opened on this phone
@@ -146,10 +149,7 @@ def test_a_concern_written_offline_is_kept_and_sent_once_when_the_signal_is_back
 ) -> None:
     page = citizen
     title = unique("Sem rede no posto médico")
-    page.goto("/")
-    controlled_by_the_service_worker(page)
-    page.goto(f"/r/{REGION}/new")
-    saved_offline(page, f"/r/{REGION}/new")
+    opened_and_kept(page, f"/r/{REGION}/new")
     page.locator("#title").fill(title)
     page.locator("#body").fill("Desde maio não há rede no posto médico.")
 
@@ -339,10 +339,7 @@ def test_a_phone_with_an_older_service_worker_updates_itself(
     url = release_server("2026.11.1")
     old = worker_version(url)
     page = new_context().new_page()
-    page.goto(f"{url}/")
-    controlled_by_the_service_worker(page)
-    page.goto(f"{url}/r/{REGION}")
-    saved_offline(page, f"/r/{REGION}")
+    opened_and_kept(page, f"{url}/r/{REGION}")
     assert shell_caches(page) == [f"agora-shell-{old}"]
 
     release_server("2026.12.1")  # the pilot deploys a new release
