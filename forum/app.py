@@ -14,10 +14,11 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from forum.accounts.routes import router as accounts_router
+from forum.accounts.throttle import LoginThrottle
 from forum.api import errors as api_errors
 from forum.api.routes import router as api_router
 from forum.concerns.routes import router as concerns_router
-from forum.db import make_engine
+from forum.db import head_revision, make_engine
 from forum.errors import NotAllowed
 from forum.feeds.routes import router as feeds_router
 from forum.moderation.routes import router as moderation_router
@@ -25,6 +26,9 @@ from forum.notifications import emails, worker
 from forum.notifications.routes import router as notifications_router
 from forum.offline.routes import release_version
 from forum.offline.routes import router as offline_router
+from forum.operations import logs
+from forum.operations.requests import RequestLog
+from forum.operations.routes import router as operations_router
 from forum.partner.routes import router as partner_router
 from forum.regions.routes import router as regions_router
 from forum.settings import Settings
@@ -109,6 +113,7 @@ class GZip(GZipMiddleware):
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    logs.configure_unless_done(settings)
     app = FastAPI(
         title="Agora",
         docs_url="/api/docs",
@@ -119,11 +124,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings)
+    app.state.head_revision = head_revision(settings.database_url)
+    app.state.login_throttle = LoginThrottle.from_settings(settings)
     app.state.mailer = worker.mailer_for(settings)  # a malformed FORUM_SMTP_URL stops here
     emails.configure(app.state.engine, settings)
     app.state.assets = assets.Assets()
     app.state.release_version = release_version(app.state.assets, settings.release)
-    app.state.templates = Templates(app.state.assets)
+    app.state.templates = Templates(app.state.assets, source_url=settings.source_url)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.resolved_secret_key(),
@@ -134,7 +141,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(SecurityHeaders)
     app.add_middleware(GZip, minimum_size=800)
+    app.add_middleware(RequestLog)
     app.include_router(assets.router)
+    app.include_router(operations_router)
     # The pages are HTML for people; the OpenAPI document describes the JSON API only.
     for pages in (
         regions_router,
@@ -155,12 +164,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def _add_small_routes(app: FastAPI) -> None:
-    @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
-        with app.state.engine.connect() as connection:
-            connection.exec_driver_sql("SELECT 1")
-        return {"status": "ok"}
-
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:
         return RedirectResponse(app.state.assets.url("favicon.svg"), status_code=301)
@@ -213,7 +216,7 @@ def _add_error_pages(app: FastAPI) -> None:
             return await expired_form_page(request)
         if error.status_code in (401, 403, 404, 405, 400, 413):
             response = error_page(request, error.status_code)
-            if error.status_code == 405 and error.headers:
+            if error.headers:  # Allow on a 405, WWW-Authenticate on a 401
                 response.headers.update(error.headers)
             return response
         return error_page(request, 500 if error.status_code >= 500 else 400)
@@ -236,5 +239,10 @@ def _add_error_pages(app: FastAPI) -> None:
     async def crashed(request: Request, error: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         if api_errors.is_api(request):
-            return api_errors.problem(500, "Internal Server Error")
-        return error_page(request, 500)
+            response: Response = api_errors.problem(500, "Internal Server Error")
+        else:
+            response = error_page(request, 500)
+        # Sent past the request log's middleware: the id is added here, so that the person
+        # can quote it and the operator find the traceback.
+        response.headers["X-Request-ID"] = getattr(request.state, "request_id", "")
+        return response

@@ -1,12 +1,17 @@
 """The database engine, its SQLite pragmas, and the per-request session."""
 
+import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, event, make_url, text
+from sqlalchemy import create_engine as sa_create_engine
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 from forum.resources import resource_dir
@@ -53,5 +58,56 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
+# Any number that is Agora's alone: the PostgreSQL advisory lock held while migrating.
+MIGRATION_LOCK = 0x4A6F7261
+
+
 def upgrade(database_url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(database_url), revision)
+    """Migrate to `revision`. Several instances starting at once take turns: the first
+    migrates, the others find the database at head."""
+    config = alembic_config(database_url)
+    with _migration_lock(database_url) as connection:
+        if connection is not None:
+            config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+@contextmanager
+def _migration_lock(database_url: str) -> Iterator[Connection | None]:
+    url = make_url(database_url)
+    if url.get_backend_name() == "postgresql":
+        engine = sa_create_engine(url, poolclass=NullPool)
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+                connection.commit()  # the lock belongs to the session, not the transaction
+                try:
+                    yield connection
+                finally:
+                    connection.rollback()
+                    connection.execute(
+                        text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK}
+                    )
+                    connection.commit()
+        finally:
+            engine.dispose()
+    elif url.database and url.database != ":memory:":
+        lock_path = Path(f"{url.database}.migrating")
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with lock_path.open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield None
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+    else:
+        yield None
+
+
+def downgrade(database_url: str, revision: str) -> None:
+    command.downgrade(alembic_config(database_url), revision)
+
+
+def head_revision(database_url: str) -> str | None:
+    """The newest migration this installation ships."""
+    return ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()

@@ -125,6 +125,12 @@ def catalog(locale: str) -> gettext.NullTranslations:
     path = resource_dir("locales") / locale / "LC_MESSAGES" / "messages.po"
     if not path.exists():
         return gettext.NullTranslations()
+    # A catalog compiled when the image was built (forum i18n compile) saves parsing at
+    # start-up; one older than its .po is stale and ignored.
+    mo = path.with_suffix(".mo")
+    if mo.exists() and mo.stat().st_mtime >= path.stat().st_mtime:
+        with mo.open("rb") as compiled_file:
+            return gettext.GNUTranslations(compiled_file)
     with path.open("rb") as po:
         parsed = read_po(po, locale=locale)
     compiled = io.BytesIO()

@@ -269,3 +269,18 @@ class Outbox(SQLModel, table=True):
     attempts: int = Field(default=0)
     last_error: str | None = Field(default=None, sa_column=Column(Text))
     sent_at: datetime | None = None
+
+
+class Attempt(SQLModel, table=True):
+    """One counted try of a limited action (a failed login), by one key: an account or a
+    client. Keys are keyed hashes, never an address; rows older than the window are deleted."""
+
+    __table_args__ = (
+        Index("ix_attempt_key", "action", "key", "at"),
+        Index("ix_attempt_at", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    action: str = Field(max_length=32)
+    key: str = Field(max_length=64)
+    at: datetime = Field(default_factory=utcnow)

@@ -93,6 +93,20 @@ class Settings(BaseSettings):
     # A name for this release. Phones keep an offline copy of the app; it is renewed whenever
     # the app's files change, or when this name does (for a change the files do not show).
     release: str = ""
+    # Failed logins allowed within the window, from one client and for one account; past
+    # either, logging in from there (or to that account) waits until the window has passed.
+    login_limit_per_client: int = Field(default=10, ge=1)
+    login_limit_per_account: int = Field(default=20, ge=1)
+    login_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # Worker processes of `forum serve` when --workers is not given.
+    workers: int = Field(default=1, ge=1, le=64)
+    # How each log line is written: readable text, or one JSON object a line.
+    log_format: Literal["text", "json"] = "text"
+    # /metrics answers only with `Authorization: Bearer <this>`; empty: /metrics is off (404).
+    metrics_token: str = ""
+    # Where the footer's "source code" link points (AGPL section 13). Empty: Agora serves the
+    # source of the running version itself, at /source.tar.gz.
+    source_url: str = ""
 
     @cached_property
     def is_sqlite(self) -> bool:

@@ -1,5 +1,7 @@
 """Register, log in, log out, the account page, and the language switcher."""
 
+import math
+from datetime import timedelta
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -8,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from forum.accounts import service
+from forum.accounts.throttle import LoginThrottle
 from forum.errors import FormErrors
 from forum.i18n import LANG_COOKIE, N_, normalize
 from forum.notifications import preferences
@@ -52,12 +55,35 @@ def _page(
     next: str = "/",
     errors: dict | None = None,
     extra: dict | None = None,
+    status_code: int | None = None,
+    headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
     return request.app.state.templates.render(
         request,
         template,
         {"typed": typed, "errors": errors or {}, "next": safe_next(next), **(extra or {})},
-        status_code=400 if errors else 200,
+        status_code=status_code or (400 if errors else 200),
+        headers=headers,
+    )
+
+
+def _too_many_tries(request: Request, name: str, next: str, wait: timedelta) -> HTMLResponse:
+    """429: the login form again, with the name kept and how long to wait."""
+    seconds = math.ceil(wait.total_seconds())
+    return _page(
+        request,
+        "accounts/login.html",
+        {"name": name},
+        next=next,
+        errors={
+            "password": N_(
+                "Too many wrong passwords were tried. To keep accounts safe, "
+                "logging in from here is paused for a while."
+            )
+        },
+        extra={"wait_minutes": math.ceil(seconds / 60)},
+        status_code=429,
+        headers={"Retry-After": str(seconds)},
     )
 
 
@@ -70,12 +96,20 @@ def login(
     password: Text = "",
     next: Text = "/",
 ) -> Response:
+    throttle: LoginThrottle = request.app.state.login_throttle
+    client = request.client.host if request.client else ""
+    wait = throttle.wait(db, client=client, name=name)
+    if wait:
+        return _too_many_tries(request, name, next, wait)
     try:
         user = service.authenticate(db, name=name, password=password)
     except FormErrors as invalid:
+        throttle.failed(db, client=client, name=name)
+        db.commit()
         return _page(
             request, "accounts/login.html", {"name": name}, next=next, errors=invalid.errors
         )
+    throttle.succeeded(db, name=name)
     db.commit()
     assert user.id is not None
     _log_in(request, user.id)

@@ -155,9 +155,10 @@ class LazyCsrfToken:
 
 
 class Templates:
-    def __init__(self, assets: Assets) -> None:
+    def __init__(self, assets: Assets, *, source_url: str = "") -> None:
         self.env = make_environment()
         self.env.globals["static"] = assets.url
+        self.env.globals["source_url"] = source_url or "/source.tar.gz"
 
     def render(
         self,

@@ -114,6 +114,9 @@ def server(databases: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         "FORUM_SECRET_KEY": SECRET_KEY,
         "FORUM_BASE_URL": url,
         "FORUM_UPLOAD_DIR": str(folder / "uploads"),
+        # The browser tests send wrong passwords on purpose, many times, from one address.
+        "FORUM_LOGIN_LIMIT_PER_CLIENT": "100000",
+        "FORUM_LOGIN_LIMIT_PER_ACCOUNT": "100000",
         "PYTHONUNBUFFERED": "1",
     }
     log = folder / "server.log"

@@ -1,0 +1,5 @@
+"""`python -m forum`, the same as `forum`."""
+
+from forum.cli import main
+
+raise SystemExit(main())
