@@ -260,3 +260,29 @@ def test_it_opens_the_moderation_pages_to_exactly_their_people(
         assert response.status_code == 303
     else:
         assert response.status_code == (200 if persona in MODERATION_PAGES[page] else 403)
+
+
+# The operator's routes: no role opens more than a visitor gets. Health and the source are for
+# everyone; the metrics answer the token, never a session (even an admin's).
+OPERATIONS_PAGES = {"/healthz": 200, "/readyz": 200, "/source.tar.gz": 200, "/metrics": 401}
+
+
+@pytest.fixture
+def settings(settings):
+    return settings.model_copy(update={"metrics_token": "permissions-test-metrics-token"})
+
+
+@pytest.mark.parametrize(
+    ("page", "persona"),
+    [(page, persona) for page in OPERATIONS_PAGES for persona in PERSONAS],
+    ids=lambda value: str(value).replace(" ", "_"),
+)
+def test_it_answers_the_operations_routes_alike_for_every_persona(
+    client, world: World, page: str, persona: str
+):
+    _log_in_as(client, world, persona)
+
+    response = client.get(page, follow_redirects=False)
+
+    assert response.status_code == OPERATIONS_PAGES[page]
+    assert "agora_http_requests" not in response.text

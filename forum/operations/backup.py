@@ -20,6 +20,8 @@ def back_up(database_url: str, out: Path) -> int:
     written beside `out` and renamed at the end, so a failed backup leaves no half file."""
     url = make_url(database_url)
     partial = out.with_name(f".{out.name}.partial")
+    if not out.parent.is_dir():
+        raise BackupError(f"cannot write {out}: there is no folder {out.parent}")
     try:
         if url.get_backend_name() == "sqlite":
             _sqlite(url, partial)
@@ -42,7 +44,11 @@ def _sqlite(url: URL, partial: Path) -> None:
         raise BackupError(f"there is no SQLite database at {source_path or '(none)'}")
     partial.unlink(missing_ok=True)
     source = sqlite3.connect(f"file:{Path(source_path).resolve()}?mode=ro", uri=True)
-    target = sqlite3.connect(partial)
+    try:
+        target = sqlite3.connect(partial)
+    except sqlite3.Error as error:
+        source.close()
+        raise BackupError(f"cannot write {partial.parent}: {error}") from error
     try:
         source.backup(target)
         (verdict,) = target.execute("PRAGMA quick_check").fetchone()
