@@ -59,7 +59,7 @@ def serve_site(args: argparse.Namespace) -> int:
         )
     settings.resolved_secret_key()  # refuse to start without a real secret in production
     settings.smtp_server()  # and with a malformed FORUM_SMTP_URL
-    logs.configure(settings)
+    logs.configure_unless_done(settings)
     upgrade(settings.database_url)
     if args.demo:
         engine = make_engine(settings)
@@ -96,7 +96,7 @@ def send_emails(args: argparse.Namespace) -> int:
     from forum.operations import logs
 
     settings = Settings()
-    logs.configure(settings)
+    logs.configure_unless_done(settings)
     mailer = worker.mailer_for(settings)
     if mailer is None:
         print("forum: email is off: set FORUM_SMTP_URL to send the queued emails", file=sys.stderr)

@@ -52,21 +52,28 @@ class RequestLog:
         scope.setdefault("state", {})["request_id"] = request_id
         started = perf_counter()
         status = 500  # what the server answers when the app raises before it answers
+        recorded = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, recorded
             if message["type"] == "http.response.start":
                 status = message["status"]
                 message["headers"] = [
                     *message.get("headers", []),
                     (HEADER, request_id.encode("latin-1")),
                 ]
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                # Counted before the last byte leaves: a client that asks /metrics next
+                # finds its request counted.
+                recorded = True
+                _record(scope, request_id, status, perf_counter() - started)
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            _record(scope, request_id, status, perf_counter() - started)
+            if not recorded:
+                _record(scope, request_id, status, perf_counter() - started)
 
 
 def _record(scope: Scope, request_id: str, status: int, seconds: float) -> None:

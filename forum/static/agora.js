@@ -147,6 +147,9 @@
   }
 
   function send(form) {
+    // Never a second copy while one is on its way (a retry, the "online" event and "Send now"
+    // can all come while a slow answer is still travelling): htmx would queue it after the first.
+    if (form.hasAttribute("data-sending")) return;
     say(form, null);
     if (form.requestSubmit) form.requestSubmit();
     else form.submit();
@@ -227,7 +230,15 @@
 
   document.addEventListener("htmx:beforeRequest", function (event) {
     var form = formOf(event);
-    if (form) save(form, true);
+    if (!form) return;
+    save(form, true);
+    form.setAttribute("data-sending", "");
+  });
+  each(["htmx:afterRequest", "htmx:sendError", "htmx:timeout", "htmx:sendAbort"], function (name) {
+    document.addEventListener(name, function (event) {
+      var form = formOf(event);
+      if (form) form.removeAttribute("data-sending");
+    });
   });
   document.addEventListener("htmx:beforeSwap", function (event) {
     var form = formOf(event);

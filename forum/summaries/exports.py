@@ -306,7 +306,11 @@ def _organisations(session: Session, in_batch: list[Any]) -> dict[int, list[str]
         .join(Concern, col(Concern.id) == Reply.concern_id)
         .where(
             *in_batch,
-            official_visible(),
+            # Not "official = true": SQLite would walk the (official, created_at, id) index,
+            # every official answer of every region, for each batch (27 s of a 32 s export of
+            # 20,000 concerns), instead of the batch's concerns' replies.
+            col(Reply.official).is_not(False),
+            col(Reply.hidden).is_(False),
             col(Reply.organisation).is_not(None),
         )
         .group_by(col(Reply.concern_id), col(Reply.organisation))
@@ -316,10 +320,6 @@ def _organisations(session: Session, in_batch: list[Any]) -> dict[int, list[str]
     for concern_id, organisation, _ in rows:
         found.setdefault(concern_id, []).append(organisation)
     return found
-
-
-def official_visible() -> Any:
-    return col(Reply.official) & col(Reply.hidden).is_(False)
 
 
 def _hours(created_at: datetime, answered_at: datetime | None) -> float | None:

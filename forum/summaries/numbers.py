@@ -292,14 +292,17 @@ def epoch_seconds(dialect: str, moment: Any) -> ColumnElement[int]:
     return cast(func.strftime("%s", moment), BigInteger)
 
 
-def first_answer_id() -> Any:
-    """Each concern's first official answer that is not hidden: a correlated lookup that walks
-    the reply index (concern_id, created_at, id) of that concern alone."""
+def _first_answer(column: Any) -> Any:
+    """A column of each concern's first official answer that is not hidden: a lookup in the
+    reply index (concern_id, created_at, id) of that concern alone, once per concern.
+    "official IS NOT false" rather than "official = true": SQLite can walk no index with it,
+    so it takes the concern's; given an equality, it walked (official, created_at, id), every
+    official answer of every region for each concern, and the summary grew with the square."""
     return (
-        select(col(Reply.id))
+        select(column)
         .where(
             col(Reply.concern_id) == Concern.id,
-            col(Reply.official),
+            col(Reply.official).is_not(False),
             col(Reply.hidden).is_(False),
         )
         .order_by(col(Reply.created_at), col(Reply.id))
@@ -311,9 +314,8 @@ def first_answer_id() -> Any:
 
 def _covered(dialect: str, where: list[ColumnElement[bool]]) -> Subquery:
     """The counted concerns with their first official answer and the seconds it took."""
-    answer = aliased(Reply, name="first_answer")
     created = epoch_seconds(dialect, Concern.created_at)
-    answered = epoch_seconds(dialect, answer.created_at)
+    answered = epoch_seconds(dialect, _first_answer(col(Reply.created_at)))
     return (
         select(
             col(Concern.id).label("id"),
@@ -324,9 +326,8 @@ def _covered(dialect: str, where: list[ColumnElement[bool]]) -> Subquery:
             created.label("created_epoch"),
             answered.label("answered_epoch"),
             (answered - created).label("wait"),
-            col(answer.organisation).label("organisation"),
+            _first_answer(col(Reply.organisation)).label("organisation"),
         )
-        .outerjoin(answer, col(answer.id) == first_answer_id())
         .where(*where)
         .subquery("covered")
     )
