@@ -51,6 +51,8 @@ SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"permissions-policy", b"geolocation=(), camera=(), microphone=()"),
 ]
+# Only when Agora is served over https: browsers then refuse plain http to it for a year.
+HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 
 
 def _one_vary(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
@@ -70,8 +72,9 @@ class SecurityHeaders:
     """Adds the security headers to every response (pure ASGI: no per-request overhead),
     and says each Vary name once."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, https: bool = False) -> None:
         self.app = app
+        self.headers = [*SECURITY_HEADERS, HSTS] if https else SECURITY_HEADERS
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -81,7 +84,7 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = _one_vary(list(message.get("headers", [])))
-                message["headers"] = [*headers, *SECURITY_HEADERS]
+                message["headers"] = [*headers, *self.headers]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -139,7 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.secure_cookies,
     )
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, https=settings.secure_cookies)
     app.add_middleware(GZip, minimum_size=800)
     app.add_middleware(RequestLog)
     app.include_router(assets.router)

@@ -5,6 +5,7 @@ import unicodedata
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from forum.errors import FormErrors
@@ -70,8 +71,13 @@ def register(
         email=email or None,
         locale=locale if locale in OFFERED_LOCALES else None,
     )
-    session.add(user)
-    session.flush()
+    try:
+        # Two people sending the same new name at once both pass the check above; the unique
+        # index lets one in, and the other gets the form back, not an error page.
+        with session.begin_nested():
+            session.add(user)
+    except IntegrityError as taken:
+        raise FormErrors({"name": N_("This name is already taken. Try another one.")}) from taken
     return user
 
 
