@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -21,7 +22,10 @@ from forum.concerns.routes import router as concerns_router
 from forum.db import head_revision, make_engine
 from forum.errors import NotAllowed
 from forum.feeds.routes import router as feeds_router
-from forum.moderation.routes import router as moderation_router
+from forum.moderation.action_routes import router as moderation_actions_router
+from forum.moderation.flag_routes import router as flags_router
+from forum.moderation.log_routes import router as moderation_log_router
+from forum.moderation.queue_routes import router as moderation_queue_router
 from forum.notifications import emails, worker
 from forum.notifications.routes import router as notifications_router
 from forum.offline.routes import release_version
@@ -35,7 +39,9 @@ from forum.settings import Settings
 from forum.summaries.routes import router as summaries_router
 from forum.web import assets
 from forum.web.csrf import verify_csrf
+from forum.web.deps import LoginRequired
 from forum.web.guards import refuse_nul_bytes
+from forum.web.htmx import redirect
 from forum.web.templating import Templates
 
 log = logging.getLogger("forum")
@@ -153,7 +159,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         concerns_router,
         accounts_router,
         notifications_router,
-        moderation_router,
+        flags_router,
+        moderation_queue_router,
+        moderation_actions_router,
+        moderation_log_router,
         summaries_router,
         partner_router,
         feeds_router,
@@ -231,6 +240,11 @@ def _add_error_pages(app: FastAPI) -> None:
         # A path that does not parse (/c/abc) names nothing that exists.
         in_path = any(part.get("loc", ("",))[0] == "path" for part in error.errors())
         return error_page(request, 404 if in_path else 400)
+
+    @app.exception_handler(LoginRequired)
+    async def login_first(request: Request, needed: LoginRequired) -> Response:
+        """To the login page, and then back to where the person was going."""
+        return redirect(request, f"/login?next={quote(needed.back_to)}")
 
     @app.exception_handler(NotAllowed)
     async def not_allowed(request: Request, _error: NotAllowed) -> Response:

@@ -68,3 +68,14 @@ MODERATION_ACTION = {
 
 def label(table: dict[str, Message], slug: str, stored_name: str | None = None) -> Message | str:
     return table.get(slug) or stored_name or slug
+
+
+# The parts of the moderators' queue.
+QUEUE_SECTION = {
+    "chosen": N_("The post you chose"),
+    "new": N_("New concerns: choose who should answer"),
+    "flags": N_("Reported by readers"),
+    "waiting": N_("Waiting longest for an official answer"),
+    "hidden": N_("Hidden posts"),
+    "blocked": N_("People who cannot write"),
+}

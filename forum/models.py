@@ -7,9 +7,6 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-# Ids are 32-bit integer columns: a larger number names nothing (and PostgreSQL would refuse it).
-MAX_ID = 2**31 - 1
-
 
 def utcnow() -> datetime:
     """Now, in UTC. Every timestamp is timezone-aware UTC (SQLModel's UTCDateTime stores it)."""

@@ -270,34 +270,10 @@ def _one_concern(
     title = rng.choice(TITLES[language])
     created = datetime.now(UTC) - timedelta(seconds=rng.randrange(365 * 24 * 3600))
     author = rng.choice(citizens)
-    moment, first_answer = created, None
+    replied = _Replied(concern_id, language, created)
     for position in range(reply_count):
-        official = rng.random() < (0.8 if position == 0 else 0.15)
-        hours = (
-            rng.lognormvariate(3.2, 1.3)
-            if official and first_answer is None
-            else rng.expovariate(1 / 30)
-        )
-        moment = moment + timedelta(hours=hours)
-        hidden = rng.random() < 0.01
-        partner_id, organisation = rng.choice(region.partners)
-        if official and not hidden and first_answer is None:
-            first_answer = moment
-        rows.replies.append(
-            {
-                "id": ids.take("reply"),
-                "concern_id": concern_id,
-                "author_id": partner_id if official else rng.choice(citizens),
-                "body": "Obrigado. We are looking into it; kiitos for telling us.",
-                "language": language,
-                "official": official,
-                "organisation": organisation if official else None,
-                "created_at": moment,
-                "hidden": hidden,
-                "hidden_reason": "Personal data" if hidden else None,
-            }
-        )
-    if first_answer is not None:
+        _one_reply(rng, ids, rows, region, citizens, replied, first=position == 0)
+    if replied.first_answer is not None:
         status = Status.resolved if rng.random() < 0.3 else Status.answered
     else:
         status = Status.closed if rng.random() < 0.1 else Status.open
@@ -306,6 +282,7 @@ def _one_concern(
         {"concern_id": concern_id, "user_id": user_id, "created_at": created}
         for user_id in supporters
     )
+    moment = replied.moment
     rows.concerns.append(
         {
             "id": concern_id,
@@ -321,7 +298,7 @@ def _one_concern(
             "source": rng.choices(("web", "meeting", "phone"), (85, 10, 5))[0],
             "created_at": created,
             "last_activity_at": moment,
-            "first_official_answer_at": first_answer,
+            "first_official_answer_at": replied.first_answer,
             "resolved_at": moment + timedelta(days=1) if status == Status.resolved else None,
             "support_count": len(supporters),
             "reply_count": reply_count,
@@ -332,6 +309,52 @@ def _one_concern(
             "source_meeting": None,
             "source_date": None,
             "publication_consent": None,
+        }
+    )
+
+
+@dataclass
+class _Replied:
+    """A concern's replies so far: the last one's time, and the first official answer's."""
+
+    concern_id: int
+    language: str
+    moment: datetime
+    first_answer: datetime | None = None
+
+
+def _one_reply(
+    rng: random.Random,
+    ids: _Ids,
+    rows: _Rows,
+    region: _RegionPeople,
+    citizens: list[int],
+    replied: _Replied,
+    *,
+    first: bool,
+) -> None:
+    """Most first replies are official answers, within days (some after weeks); later ones
+    are mostly citizens, a day or two apart."""
+    official = rng.random() < (0.8 if first else 0.15)
+    waiting = official and replied.first_answer is None
+    hours = rng.lognormvariate(3.2, 1.3) if waiting else rng.expovariate(1 / 30)
+    replied.moment += timedelta(hours=hours)
+    hidden = rng.random() < 0.01
+    partner_id, organisation = rng.choice(region.partners)
+    if waiting and not hidden:
+        replied.first_answer = replied.moment
+    rows.replies.append(
+        {
+            "id": ids.take("reply"),
+            "concern_id": replied.concern_id,
+            "author_id": partner_id if official else rng.choice(citizens),
+            "body": "Obrigado. We are looking into it; kiitos for telling us.",
+            "language": replied.language,
+            "official": official,
+            "organisation": organisation if official else None,
+            "created_at": replied.moment,
+            "hidden": hidden,
+            "hidden_reason": "Personal data" if hidden else None,
         }
     )
 

@@ -7,8 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, col, func, select
 
-from forum.accounts.service import roles_of
+from forum.accounts.queries import roles_of
 from forum.concerns import service
+from forum.concerns.status import change_status
+from forum.concerns.texts import Draft, ReplyDraft
 from forum.errors import FormErrors, NotAllowed, Refused
 from forum.models import (
     Audience,
@@ -59,14 +61,12 @@ def audiences_of(db: Session, concern: Concern) -> list[str]:
 def raise_(db: Session, viewer: Viewer, region: Region, **fields) -> tuple[Concern, bool]:
     fields.setdefault("title", "The bus does not stop here")
     fields.setdefault("body", "Since May the bus to town skips our village.")
-    fields.setdefault("topic", "")
-    return service.raise_concern(db, viewer, region, language="pt_PT", **fields)
+    return service.raise_concern(db, viewer, region, Draft(**fields), language="pt_PT")
 
 
 def reply(db: Session, viewer: Viewer, concern: Concern, body: str, official=False) -> Reply:
-    sent, _created = service.post_reply(
-        db, viewer, concern, body=body, official=official, language="en"
-    )
+    draft = ReplyDraft(body=body, official=official)
+    sent, _created = service.post_reply(db, viewer, concern, draft, language="en")
     return sent
 
 
@@ -272,11 +272,11 @@ def test_it_lets_the_author_resolve_an_answered_concern_and_reopen_it(
 ):
     reply(db, as_partner, concern, "We will visit on Monday.", official=True)
 
-    service.change_status(db, as_author, concern, status="resolved")
+    change_status(db, as_author, concern, status="resolved")
     assert concern.status == Status.resolved
     assert concern.resolved_at is not None
 
-    service.change_status(db, as_author, concern, status="open")
+    change_status(db, as_author, concern, status="open")
     assert concern.status == Status.open
     assert concern.resolved_at is None
 
@@ -284,14 +284,14 @@ def test_it_lets_the_author_resolve_an_answered_concern_and_reopen_it(
 def test_it_lets_the_author_say_an_answer_did_not_help(db, concern, as_author, as_partner):
     reply(db, as_partner, concern, "Try turning it off and on.", official=True)
 
-    service.change_status(db, as_author, concern, status="open")
+    change_status(db, as_author, concern, status="open")
 
     assert concern.status == Status.open
 
 
 def test_it_waits_for_an_answer_before_the_author_resolves(db, concern, as_author):
     with pytest.raises(Refused):
-        service.change_status(db, as_author, concern, status="resolved")
+        change_status(db, as_author, concern, status="resolved")
 
     assert concern.status == Status.open
 
@@ -303,7 +303,7 @@ def test_it_lets_no_other_citizen_resolve_or_reopen(
     concern = make.concern(region, author, status=now)
 
     with pytest.raises(NotAllowed):
-        service.change_status(db, as_citizen, concern, status=wanted)
+        change_status(db, as_citizen, concern, status=wanted)
 
     assert concern.status == now
     assert events_of(db, concern) == []
@@ -311,18 +311,18 @@ def test_it_lets_no_other_citizen_resolve_or_reopen(
 
 def test_it_lets_no_author_close_or_reopen_a_closed_concern(db, concern, as_author, as_moderator):
     with pytest.raises(NotAllowed):
-        service.change_status(db, as_author, concern, status="closed", reason="off_topic")
+        change_status(db, as_author, concern, status="closed", reason="off_topic")
 
-    service.change_status(db, as_moderator, concern, status="closed", reason="off_topic")
+    change_status(db, as_moderator, concern, status="closed", reason="off_topic")
     with pytest.raises(NotAllowed):
-        service.change_status(db, as_author, concern, status="open")
+        change_status(db, as_author, concern, status="open")
     assert concern.status == Status.closed
 
 
 def test_it_lets_a_moderator_close_a_duplicate(db, make, region, concern, as_moderator):
     original = make.concern(region, make.user())
 
-    service.change_status(
+    change_status(
         db,
         as_moderator,
         concern,
@@ -352,7 +352,7 @@ def test_it_asks_for_another_concern_of_the_region_as_the_original(
     }.get(number, number)
 
     with pytest.raises(FormErrors) as invalid:
-        service.change_status(
+        change_status(
             db,
             as_moderator,
             concern,
@@ -368,18 +368,18 @@ def test_it_asks_for_another_concern_of_the_region_as_the_original(
 
 
 def test_it_lets_a_moderator_close_off_topic_and_reopen(db, concern, as_moderator):
-    service.change_status(db, as_moderator, concern, status="closed", reason="off_topic")
+    change_status(db, as_moderator, concern, status="closed", reason="off_topic")
     assert (concern.status, concern.close_reason) == (Status.closed, "off_topic")
 
-    service.change_status(db, as_moderator, concern, status="open")
+    change_status(db, as_moderator, concern, status="open")
     assert (concern.status, concern.close_reason) == (Status.open, None)
 
 
 def test_it_only_reopens_a_closed_concern(db, concern, as_moderator):
-    service.change_status(db, as_moderator, concern, status="closed", reason="off_topic")
+    change_status(db, as_moderator, concern, status="closed", reason="off_topic")
 
     with pytest.raises(Refused):
-        service.change_status(db, as_moderator, concern, status="resolved")
+        change_status(db, as_moderator, concern, status="resolved")
 
     assert concern.status == Status.closed
 
@@ -387,7 +387,7 @@ def test_it_only_reopens_a_closed_concern(db, concern, as_moderator):
 @pytest.mark.parametrize("status", ["deleted", "", "OPEN", "answered", "open"])
 def test_it_refuses_an_unknown_or_unreachable_status(db, concern, as_moderator, status):
     with pytest.raises(Refused):
-        service.change_status(db, as_moderator, concern, status=status)
+        change_status(db, as_moderator, concern, status=status)
 
     assert concern.status == Status.open
     assert events_of(db, concern) == []
@@ -396,7 +396,7 @@ def test_it_refuses_an_unknown_or_unreachable_status(db, concern, as_moderator, 
 @pytest.mark.parametrize("reason", ["", "spam", "DUPLICATE"])
 def test_it_refuses_an_unknown_reason_to_close(db, concern, as_moderator, reason):
     with pytest.raises(FormErrors) as invalid:
-        service.change_status(db, as_moderator, concern, status="closed", reason=reason)
+        change_status(db, as_moderator, concern, status="closed", reason=reason)
 
     assert set(invalid.value.errors) == {"reason"}
     assert concern.status == Status.open
@@ -412,9 +412,9 @@ def test_it_logs_every_status_change_with_before_and_after(
         return {"status": status, "close_reason": close_reason, "duplicate_of": duplicate_of}
 
     reply(db, as_partner, concern, "We will visit on Monday.", official=True)
-    service.change_status(db, as_author, concern, status="resolved")
-    service.change_status(db, as_author, concern, status="open")
-    service.change_status(
+    change_status(db, as_author, concern, status="resolved")
+    change_status(db, as_author, concern, status="open")
+    change_status(
         db,
         as_moderator,
         concern,
@@ -422,7 +422,7 @@ def test_it_logs_every_status_change_with_before_and_after(
         reason="duplicate",
         duplicate_of=str(original.id),
     )
-    service.change_status(db, as_moderator, concern, status="open")
+    change_status(db, as_moderator, concern, status="open")
 
     events = events_of(db, concern)
     closed = state("closed", "duplicate", original.id)

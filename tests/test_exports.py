@@ -14,13 +14,15 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import func, select
 
+from forum import labels as forum_labels
 from forum.cli import main
 from forum.concerns import queries
 from forum.i18n import translator
 from forum.models import Concern, Region, Reply, Role
-from forum.summaries import exports
-from forum.summaries.exports import COLUMNS, neutralise
+from forum.summaries import records, writers
 from forum.summaries.filters import Filters
+from forum.summaries.records import COLUMNS
+from forum.summaries.xlsx import neutralise
 from tests.factories import html, log_in
 from tests.summary_fixture import WAITS, Known, build
 
@@ -173,7 +175,7 @@ def test_it_writes_the_summary_sheet_in_the_leaders_language(client, known):
     book = load_workbook(io.BytesIO(client.get("/r/alentejo/export.xlsx").content))
     labels = [row[0] for row in book["Summary"].iter_rows(values_only=True) if row]
 
-    assert translator("pt_PT").message(exports.labels.STATUS["open"]) in labels
+    assert translator("pt_PT").message(forum_labels.STATUS["open"]) in labels
 
 
 # JSON
@@ -334,7 +336,7 @@ def test_it_filters_the_export_like_the_summary(client, known):
 def test_it_reads_the_rows_in_batches(db, app, known):
     audiences, topics = queries.audiences(db), queries.topics(db)
     seen: list[tuple[int, int]] = []
-    prepared = exports.prepare(
+    prepared = records.prepare(
         db,
         app.state.engine,
         known.region,
@@ -347,7 +349,7 @@ def test_it_reads_the_rows_in_batches(db, app, known):
     )
     prepared.batch_size = 4
 
-    rows = _read_csv(b"".join(exports.csv_chunks(prepared)))
+    rows = _read_csv(b"".join(writers.csv_chunks(prepared)))
 
     assert [int(row["id"]) for row in rows] == [c.id for c in known.counted]
     assert seen == [(4, 14), (8, 14), (12, 14), (14, 14)]
@@ -375,7 +377,7 @@ def test_it_sends_a_visitor_to_log_in_before_exporting(client, make):
     response = client.get("/r/alentejo/export.csv?since=2025-01-01", follow_redirects=False)
 
     assert response.status_code == 303
-    assert response.headers["location"].startswith("/login?next=%2Fr%2Falentejo%2Fexport.csv")
+    assert response.headers["location"].startswith("/login?next=/r/alentejo/export.csv%3Fsince")
 
 
 @pytest.mark.parametrize(

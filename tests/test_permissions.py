@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pytest
 from sqlmodel import Session, col, func, select
 
-from forum.accounts.service import roles_of
+from forum.accounts.queries import roles_of
 from forum.models import (
     Concern,
     ConcernAudience,

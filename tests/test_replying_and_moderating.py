@@ -294,7 +294,7 @@ def test_it_refuses_an_unknown_audience_and_changes_nothing(
         headers=headers,
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 409  # a refusal, as every other action answers it
     section = html(response).select_one("#audiences")
     assert section.select_one(".notice-error").text.strip() == (
         "We do not know that audience. Nothing was changed."

@@ -4,7 +4,7 @@ draft resent from the device, a double tap. Each form carries a key; one key, on
 import pytest
 from sqlmodel import select
 
-from forum.concerns import service
+from forum.concerns import queries, service, texts
 from forum.models import Concern, Reply, Role, Status
 from forum.permissions import Viewer
 from tests.factories import html, log_in, post
@@ -56,7 +56,7 @@ def test_the_form_gives_each_showing_its_own_key(client, region, citizen):
     }
 
     assert len(keys) == 3
-    assert all(service.client_key(key) == key for key in keys)
+    assert all(texts.client_key(key) == key for key in keys)
 
 
 def test_a_concern_sent_twice_with_one_key_is_raised_once(client, db, region, citizen):
@@ -118,20 +118,20 @@ def test_two_requests_racing_with_one_key_make_one_concern(db, make, region, mon
     maria = make.user("maria")
     viewer = Viewer(maria, frozenset())
     first, created = service.raise_concern(
-        db, viewer, region, title="Bus", body="Late.", topic="", language="en", key=KEY
+        db, viewer, region, texts.Draft("Bus", "Late.", key=KEY), language="en"
     )
     db.commit()
     looked = []
 
-    def looked_too_early(session, table, viewer, key):
+    def looked_too_early(session, table, author_id, key):
         looked.append(key)
-        return None if len(looked) == 1 else original(session, table, viewer, key)
+        return None if len(looked) == 1 else original(session, table, author_id, key)
 
-    original = service._sent_with_key
-    monkeypatch.setattr(service, "_sent_with_key", looked_too_early)
+    original = queries.sent_with_key
+    monkeypatch.setattr(queries, "sent_with_key", looked_too_early)
     # A different text, so only the key (not the recent-identical-text rule) can match.
     again, created_again = service.raise_concern(
-        db, viewer, region, title="Bus?", body="Late!", topic="", language="en", key=KEY
+        db, viewer, region, texts.Draft("Bus?", "Late!", key=KEY), language="en"
     )
     db.commit()
 

@@ -1,7 +1,7 @@
 """Every template compiles, and the htmx fragments are blocks of their page."""
 
+from forum.rendering import make_environment
 from forum.resources import resource_dir
-from forum.web.templating import make_environment
 
 
 def test_it_compiles_every_template():

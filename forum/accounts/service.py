@@ -6,8 +6,9 @@ import unicodedata
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
+from forum.accounts import queries
 from forum.errors import FormErrors
 from forum.i18n import N_, OFFERED_LOCALES, Message
 from forum.models import Membership, Region, Role, User
@@ -54,7 +55,7 @@ def register(
         errors["name"] = N_("Use a name of at most %(max)d characters.", max=MAX_NAME)
     elif any(unicodedata.category(char).startswith("C") for char in name):
         errors["name"] = N_("Use only letters, numbers and spaces in your name.")
-    elif session.exec(select(User.id).where(User.name_key == name_key(name))).first():
+    elif queries.name_taken(session, name_key(name)):
         errors["name"] = N_("This name is already taken. Try another one.")
     if len(password) < MIN_PASSWORD:
         errors["password"] = N_("Use a password of at least %(min)d characters.", min=MIN_PASSWORD)
@@ -82,7 +83,7 @@ def register(
 
 
 def authenticate(session: Session, *, name: str, password: str) -> User:
-    user = session.exec(select(User).where(User.name_key == name_key(clean_name(name)))).first()
+    user = queries.user_by_name_key(session, name_key(clean_name(name)))
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
@@ -109,22 +110,8 @@ def update_preferences(session: Session, user: User, *, locale: str, email: str)
     session.add(user)
 
 
-def roles_of(session: Session, user_id: int) -> frozenset[tuple[int, str]]:
-    rows = session.exec(
-        select(Membership.region_id, Membership.role).where(Membership.user_id == user_id)
-    ).all()
-    return frozenset((region_id, role) for region_id, role in rows)
-
-
 def grant(session: Session, user: User, role: Role, region: Region) -> None:
     """Give a role in a region (idempotent)."""
-    exists = session.exec(
-        select(Membership.id).where(
-            Membership.user_id == user.id,
-            Membership.region_id == region.id,
-            col(Membership.role) == role.value,
-        )
-    ).first()
-    if not exists:
-        assert user.id is not None and region.id is not None
+    assert user.id is not None and region.id is not None
+    if queries.membership(session, user.id, region.id, role.value) is None:
         session.add(Membership(user_id=user.id, region_id=region.id, role=role.value))

@@ -9,8 +9,9 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from forum.concerns.queries import ConcernView, RegionSummaryRow, ReplyView
+from forum.concerns.queries import ConcernView, ReplyView
 from forum.models import Source, Status
+from forum.regions.queries import RegionSummaryRow
 
 
 class Problem(BaseModel):

@@ -7,9 +7,9 @@ translations (i18n ...), data (export, seed).
 from __future__ import annotations
 
 import argparse
-import sys
 
 from forum.cli import data, database, people, serving, translations
+from forum.cli.common import CommandError, say
 from forum.settings import SettingsError
 from forum.version import VERSION
 
@@ -24,8 +24,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.run(args) or 0)
-    except SettingsError as error:
-        print(f"forum: {error}", file=sys.stderr)
+    except (SettingsError, CommandError) as error:
+        say(str(error))
         return 2
 
 

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session, select
+from sqlalchemy import Engine
+from sqlmodel import Session
 
+from forum.cli.common import CommandError, command, form_errors, say
 from forum.settings import Settings
+
+if TYPE_CHECKING:
+    from forum.summaries.records import Export
 
 
 def add_commands(commands: Any) -> None:
-    export = commands.add_parser(
-        "export",
-        help="write a region's concerns and summary to a CSV, Excel or JSON file",
-        description="Export a region's concerns, one line each, with its summary (Excel and "
-        "JSON). Authors appear as pseudonyms; hidden posts are left out. Dates are whole days, "
-        "in UTC, both included.",
-    )
+    said = "write a region's concerns and summary to a CSV, Excel or JSON file"
+    export = command(commands, "export", _export, said)
     export.add_argument("--region", required=True, metavar="SLUG", help="the region's slug")
     export.add_argument(
         "--format", required=True, choices=["csv", "xlsx", "json"], help="the file's format"
@@ -41,15 +42,9 @@ def add_commands(commands: Any) -> None:
         default=None,
         help="show a progress bar on stderr (default: when stderr is a terminal)",
     )
-    export.set_defaults(run=_export)
 
-    seed = commands.add_parser(
-        "seed",
-        help="add synthetic regions, people, concerns and replies (for benchmarks)",
-        description="Add N new regions (seed-1, seed-2...) with partners, a moderator, a leader "
-        "and citizens, and spread the concerns and replies over them. Nobody can log in as a "
-        "seeded person. Do not run it on a real site.",
-    )
+    said = "add synthetic regions, people, concerns and replies (for benchmarks)"
+    seed = command(commands, "seed", _seed, said)
     seed.add_argument("--regions", type=int, default=1, metavar="N", help="new regions (1)")
     seed.add_argument(
         "--concerns", type=int, default=1000, metavar="N", help="concerns in all (1000)"
@@ -58,7 +53,6 @@ def add_commands(commands: Any) -> None:
         "--replies", type=int, default=3000, metavar="N", help="replies in all (3000)"
     )
     seed.add_argument("--random-seed", type=int, default=None, metavar="N", help="repeatable data")
-    seed.set_defaults(run=_seed)
 
 
 class _ProgressBar:
@@ -81,13 +75,11 @@ class _ProgressBar:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from forum.concerns import queries
+    """Export a region's concerns, one line each, with its summary (Excel and JSON). Authors
+    appear as pseudonyms; hidden posts are left out. Dates are whole days, in UTC, both
+    included."""
     from forum.db import make_engine
-    from forum.errors import FormErrors
-    from forum.i18n import negotiate, translator
-    from forum.models import Region
-    from forum.summaries import exports
-    from forum.summaries.filters import read_filters
+    from forum.summaries import writers
 
     settings = Settings()
     engine = make_engine(settings)
@@ -95,62 +87,72 @@ def _export(args: argparse.Namespace) -> int:
     bar = _ProgressBar(f"forum: exporting {args.region}")
     try:
         with Session(engine, expire_on_commit=False) as session:
-            region = session.exec(select(Region).where(Region.slug == args.region)).first()
-            if region is None:
-                print(f"forum: there is no region '{args.region}'", file=sys.stderr)
-                return 2
-            audiences, topics = queries.audiences(session), queries.topics(session)
-            typed = {
-                "since": args.since,
-                "until": args.until,
-                "audience": args.audience,
-                "topic": args.topic,
-                "small_counts": args.small_counts,
-            }
-            try:
-                filters = read_filters(typed, audiences, topics)
-            except FormErrors as invalid:
-                english = translator("en")
-                for name, message in invalid.errors.items():
-                    print(
-                        f"forum: --{name.replace('_', '-')}: {english.message(message)}",
-                        file=sys.stderr,
-                    )
-                return 2
-            prepared = exports.prepare(
-                session,
-                engine,
-                region,
-                filters,
-                audiences=audiences,
-                topics=topics,
-                base_url=settings.base_url,
-                i18n=translator(negotiate(region_default=region.default_locale)),
-                progress=bar if show_progress else None,
-            )
-            # Written beside the target, then renamed: a failed export leaves no half file.
-            partial = args.out.with_name(f".{args.out.name}.partial")
-            try:
-                with partial.open("wb") as file:
-                    for chunk in exports.WRITERS[args.format](prepared):
-                        file.write(chunk)
-                partial.replace(args.out)
-            except OSError as error:
-                partial.unlink(missing_ok=True)
-                print(f"forum: cannot write {args.out}: {error.strerror}", file=sys.stderr)
-                return 2
-            except BaseException:
-                partial.unlink(missing_ok=True)
-                raise
+            prepared = _prepared(session, engine, settings, args, bar if show_progress else None)
+            _write(args.out, writers.WRITERS[args.format](prepared))
     finally:
         bar.finish()
         engine.dispose()
-    total = prepared.summary.total
-    print(f"forum: wrote {total:,} concerns to {args.out}", file=sys.stderr)
+    say(f"wrote {prepared.summary.total:,} concerns to {args.out}")
     return 0
 
 
+def _prepared(
+    session: Session,
+    engine: Engine,
+    settings: Settings,
+    args: argparse.Namespace,
+    progress: _ProgressBar | None,
+) -> Export:
+    """The region's summary, and its rows ready to stream, as the options ask."""
+    from forum.concerns import queries
+    from forum.errors import FormErrors
+    from forum.i18n import negotiate, translator
+    from forum.regions.queries import region_by_slug
+    from forum.summaries import records
+    from forum.summaries.filters import read_filters
+
+    region = region_by_slug(session, args.region)
+    if region is None:
+        raise CommandError(f"there is no region '{args.region}'")
+    audiences, topics = queries.audiences(session), queries.topics(session)
+    names = ("since", "until", "audience", "topic", "small_counts")
+    try:
+        filters = read_filters({name: getattr(args, name) for name in names}, audiences, topics)
+    except FormErrors as invalid:
+        raise form_errors(invalid) from None
+    return records.prepare(
+        session,
+        engine,
+        region,
+        filters,
+        audiences=audiences,
+        topics=topics,
+        base_url=settings.base_url,
+        i18n=translator(negotiate(region_default=region.default_locale)),
+        progress=progress,
+    )
+
+
+def _write(out: Path, chunks: Iterator[bytes]) -> None:
+    """Written beside the target, then renamed: a failed export leaves no half file."""
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        with partial.open("wb") as file:
+            for chunk in chunks:
+                file.write(chunk)
+        partial.replace(out)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise CommandError(f"cannot write {out}: {error.strerror}") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
 def _seed(args: argparse.Namespace) -> int:
+    """Add N new regions (seed-1, seed-2...) with partners, a moderator, a leader and
+    citizens, and spread the concerns and replies over them. Nobody can log in as a seeded
+    person. Do not run it on a real site."""
     from forum import seed
     from forum.db import make_engine
 

@@ -7,35 +7,25 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from forum.cli.common import command
 from forum.settings import Settings
 
 
 def add_commands(commands: Any) -> None:
     db = commands.add_parser("db", help="database commands").add_subparsers(metavar="COMMAND")
-    upgrade = db.add_parser("upgrade", help="apply every migration up to the newest (head)")
-    upgrade.set_defaults(run=upgrade_database)
-    downgrade = db.add_parser(
-        "downgrade",
-        help="undo migrations down to revision REV (back up first)",
-        description="Undo the migrations after REV, newest first. REV is a revision id "
-        "such as 0004, a relative step such as -1, or base (an empty database). "
-        "Data kept only by the undone migrations is lost: run `forum backup` first.",
+    command(db, "upgrade", upgrade_database, "apply every migration up to the newest (head)")
+    downgrade = command(
+        db, "downgrade", downgrade_database, "undo migrations down to revision REV (back up first)"
     )
     downgrade.add_argument("revision", metavar="REV", help="for example 0004, -1 or base")
-    downgrade.set_defaults(run=downgrade_database)
-
-    backup = commands.add_parser(
-        "backup",
-        help="copy the database to a file while the site keeps running",
-        description="SQLite: a consistent copy made with SQLite's online backup API, safe "
-        "while the server runs; start a server on the copy to restore it. PostgreSQL: runs "
-        "pg_dump --format=custom (restore with pg_restore).",
+    backup = command(
+        commands, "backup", back_up, "copy the database to a file while the site keeps running"
     )
     backup.add_argument("--out", required=True, type=Path, metavar="FILE", help="file to write")
-    backup.set_defaults(run=back_up)
 
 
 def upgrade_database(_args: argparse.Namespace) -> int:
+    """Apply every migration up to the newest (head)."""
     from forum.db import upgrade
 
     upgrade(Settings().database_url)
@@ -44,6 +34,9 @@ def upgrade_database(_args: argparse.Namespace) -> int:
 
 
 def downgrade_database(args: argparse.Namespace) -> int:
+    """Undo the migrations after REV, newest first. REV is a revision id such as 0004, a
+    relative step such as -1, or base (an empty database). Data kept only by the undone
+    migrations is lost: run `forum backup` first."""
     from alembic.util import CommandError
 
     from forum.db import downgrade
@@ -58,6 +51,9 @@ def downgrade_database(args: argparse.Namespace) -> int:
 
 
 def back_up(args: argparse.Namespace) -> int:
+    """SQLite: a consistent copy made with SQLite's online backup API, safe while the server
+    runs; start a server on the copy to restore it. PostgreSQL: runs pg_dump --format=custom
+    (restore with pg_restore)."""
     from forum.operations import backup
 
     try:

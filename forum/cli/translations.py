@@ -6,23 +6,20 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+COMMANDS = {
+    "extract": "collect every translatable string into locales/messages.pot",
+    "update": "merge messages.pot into every locale's messages.po",
+    "compile": "compile every messages.po into messages.mo (checks them too)",
+    "status": "how many messages each catalog translates, and how many are left",
+}
+
 
 def add_commands(commands: Any) -> None:
     i18n = commands.add_parser(
         "i18n", help="translation catalogs: extract, update, compile"
     ).add_subparsers(metavar="COMMAND")
-    i18n.add_parser(
-        "extract", help="collect every translatable string into locales/messages.pot"
-    ).set_defaults(run=_catalogs("extract"))
-    i18n.add_parser(
-        "update", help="merge messages.pot into every locale's messages.po"
-    ).set_defaults(run=_catalogs("update"))
-    i18n.add_parser(
-        "compile", help="compile every messages.po into messages.mo (checks them too)"
-    ).set_defaults(run=_catalogs("compile"))
-    i18n.add_parser(
-        "status", help="how many messages each catalog translates, and how many are left"
-    ).set_defaults(run=_catalogs("status"))
+    for action, said in COMMANDS.items():
+        i18n.add_parser(action, help=said).set_defaults(run=_catalogs(action))
     init = i18n.add_parser("init", help="start a catalog for a new locale")
     init.add_argument("locale", help="for example: fr, hr, se")
     init.set_defaults(run=_catalogs("init"))

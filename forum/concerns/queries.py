@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import NamedTuple, TypeVar
 
-from sqlalchemy import and_, exists, func, or_
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, delete, exists, or_, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from forum.concerns.filters import Cursor, RegionFilters
 from forum.models import (
-    MAX_ID,
     Audience,
     Concern,
     ConcernAudience,
@@ -39,35 +40,17 @@ class ConcernView:
         return self.concern.source_person or self.author_name
 
 
+class Shown(NamedTuple):
+    """A concern as its page shows it, and its region."""
+
+    view: ConcernView
+    region: Region
+
+
 @dataclass
 class ReplyView:
     reply: Reply
     author_name: str
-
-
-@dataclass(frozen=True)
-class Cursor:
-    """Where a page of a region's concerns ends: the next page starts after it."""
-
-    last_activity_at: datetime
-    id: int
-
-    def encode(self) -> str:
-        return f"{self.last_activity_at.isoformat()}~{self.id}"
-
-    @classmethod
-    def decode(cls, raw: str | None) -> Cursor | None:
-        if not raw:
-            return None
-        moment, _, concern_id = raw.partition("~")
-        try:
-            when, number = datetime.fromisoformat(moment), int(concern_id)
-            # In UTC now: a time near the ends of the calendar cannot be moved there later.
-            when = (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC)
-        except (ValueError, OverflowError):
-            return None
-        # A cursor holds an id that a database integer can; any other is made up.
-        return cls(when, number) if 0 < number <= MAX_ID else None
 
 
 def audiences(session: Session) -> Sequence[Audience]:
@@ -78,20 +61,18 @@ def topics(session: Session) -> Sequence[Topic]:
     return session.exec(select(Topic).order_by(col(Topic.id))).all()
 
 
-def region_by_slug(session: Session, slug: str) -> Region | None:
-    return session.exec(select(Region).where(Region.slug == slug, col(Region.active))).first()
+def topic_by_slug(session: Session, slug: str) -> Topic | None:
+    return session.exec(select(Topic).where(Topic.slug == slug)).first()
+
+
+def topic_slug(session: Session, topic_id: int | None) -> str | None:
+    if topic_id is None:
+        return None
+    return session.exec(select(Topic.slug).where(Topic.id == topic_id)).first()
 
 
 def region_page(
-    session: Session,
-    region_id: int,
-    *,
-    status: str | None = None,
-    audience_id: int | None = None,
-    topic_id: int | None = None,
-    words: str = "",
-    after: Cursor | None = None,
-    limit: int = 20,
+    session: Session, region_id: int, filters: RegionFilters, *, limit: int = 20
 ) -> tuple[list[ConcernView], Cursor | None]:
     """A page of a region's concerns, latest activity first, and the cursor of the next page."""
     query = (
@@ -100,25 +81,25 @@ def region_page(
         .outerjoin(Topic, col(Topic.id) == Concern.topic_id)
         .where(Concern.region_id == region_id, col(Concern.hidden).is_(False))
     )
-    if status:
-        query = query.where(Concern.status == status)
-    if audience_id is not None:
+    if filters.status:
+        query = query.where(Concern.status == filters.status)
+    if filters.audience is not None:
         query = query.where(
             exists().where(
                 col(ConcernAudience.concern_id) == Concern.id,
-                col(ConcernAudience.audience_id) == audience_id,
+                col(ConcernAudience.audience_id) == filters.audience.id,
             )
         )
-    if topic_id is not None:
-        query = query.where(Concern.topic_id == topic_id)
-    for word in words.split()[:8]:
+    if filters.topic is not None:
+        query = query.where(Concern.topic_id == filters.topic.id)
+    for word in filters.words.split()[:8]:
         query = query.where(
             or_(
                 col(Concern.title).icontains(word, autoescape=True),
                 col(Concern.body).icontains(word, autoescape=True),
             )
         )
-    if after is not None:
+    if (after := filters.after) is not None:
         query = query.where(
             or_(
                 col(Concern.last_activity_at) < after.last_activity_at,
@@ -166,7 +147,7 @@ def _attach_audiences(session: Session, views: list[ConcernView]) -> None:
         view.audiences = by_concern[view.concern.id]
 
 
-def concern_view(session: Session, concern_id: int) -> tuple[ConcernView, Region] | None:
+def concern_view(session: Session, concern_id: int) -> Shown | None:
     row = session.exec(
         select(Concern, User.name, Topic, Region)
         .join(User, col(User.id) == Concern.author_id)
@@ -179,7 +160,7 @@ def concern_view(session: Session, concern_id: int) -> tuple[ConcernView, Region
     concern, author_name, topic, region = row
     view = ConcernView(concern, author_name, topic)
     _attach_audiences(session, [view])
-    return view, region
+    return Shown(view, region)
 
 
 def replies(session: Session, concern_id: int) -> tuple[list[ReplyView], list[ReplyView]]:
@@ -222,25 +203,94 @@ def duplicates_of(session: Session, concern_id: int) -> Sequence[tuple[int | Non
     ).all()
 
 
-@dataclass
-class RegionSummaryRow:
-    region: Region
-    waiting: int
-    answered: int
+def concern_by_id(session: Session, concern_id: int) -> Concern | None:
+    return session.get(Concern, concern_id)
 
 
-def regions_with_counts(session: Session) -> list[RegionSummaryRow]:
-    """Every active region with its counts of concerns waiting and answered, in one query."""
-    visible = aliased(Concern)
-    waiting = func.count(col(visible.id)).filter(col(visible.status) == "open")
-    answered = func.count(col(visible.id)).filter(col(visible.status).in_(["answered", "resolved"]))
-    rows = session.exec(
-        select(Region, waiting, answered)
-        .outerjoin(
-            visible, and_(col(visible.region_id) == Region.id, col(visible.hidden).is_(False))
+# What the rules write, and what they look up before they write.
+
+Sent = TypeVar("Sent", Concern, Reply)
+
+
+def sent_with_key(
+    session: Session, table: type[Sent], author_id: int | None, key: str | None
+) -> Sent | None:
+    """The concern or reply this person already sent with this form's key."""
+    if key is None or author_id is None:
+        return None
+    return session.exec(
+        select(table).where(table.author_id == author_id, table.client_key == key)
+    ).first()
+
+
+def recent_concern(
+    session: Session, author_id: int, region_id: int, title: str, body: str, *, since: datetime
+) -> Concern | None:
+    """The same concern from the same person, sent since `since` (a form sent twice)."""
+    return session.exec(
+        select(Concern).where(
+            Concern.author_id == author_id,
+            Concern.region_id == region_id,
+            Concern.title == title,
+            Concern.body == body,
+            col(Concern.created_at) > since,
         )
-        .where(col(Region.active))
-        .group_by(col(Region.id))
-        .order_by(col(Region.name))
+    ).first()
+
+
+def recent_reply(
+    session: Session, concern_id: int, author_id: int, body: str, *, since: datetime
+) -> bool:
+    return (
+        session.exec(
+            select(Reply.id).where(
+                Reply.concern_id == concern_id,
+                Reply.author_id == author_id,
+                Reply.body == body,
+                col(Reply.created_at) > since,
+            )
+        ).first()
+        is not None
+    )
+
+
+def remove_support(session: Session, concern_id: int, user_id: int) -> bool:
+    """Take back a me too; whether there was one."""
+    removed = session.execute(
+        delete(Support).where(
+            col(Support.concern_id) == concern_id, col(Support.user_id) == user_id
+        )
+    )
+    return bool(removed.rowcount)  # type: ignore[attr-defined]
+
+
+def add_support(session: Session, concern_id: int, user_id: int) -> bool:
+    """Add a me too; False when the same person's other request added it a moment ago."""
+    try:
+        with session.begin_nested():
+            session.add(Support(concern_id=concern_id, user_id=user_id))
+    except IntegrityError:
+        return False
+    return True
+
+
+def count_support(session: Session, concern_id: int, change: int) -> None:
+    session.execute(
+        update(Concern)
+        .where(col(Concern.id) == concern_id)
+        .values(support_count=Concern.support_count + change)
+    )
+
+
+def audience_slugs_of(session: Session, concern_id: int) -> Sequence[str]:
+    return session.exec(
+        select(Audience.slug)
+        .join(ConcernAudience, col(ConcernAudience.audience_id) == Audience.id)
+        .where(ConcernAudience.concern_id == concern_id)
     ).all()
-    return [RegionSummaryRow(region, waiting, answered) for region, waiting, answered in rows]
+
+
+def replace_audiences(session: Session, concern_id: int, audience_ids: list[int]) -> None:
+    session.execute(delete(ConcernAudience).where(col(ConcernAudience.concern_id) == concern_id))
+    for audience_id in audience_ids:
+        session.add(ConcernAudience(concern_id=concern_id, audience_id=audience_id))

@@ -1,376 +1,301 @@
-"""Raising a concern, its page, replies, me too, status and audiences. Thin: parse, call, render."""
+"""Raising a concern, its page, replies, me too, status and audiences. Thin: parse, call, render.
 
+Every action goes through web/actions.py: a form error comes back with 400, a refusal with
+409, htmx gets the page's block and a plain form a redirect.
+"""
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from functools import partial
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from forum.concerns import queries, service
-from forum.errors import FormErrors, NotAllowed, Refused
+from forum.concerns import assisted, queries, service, status
+from forum.concerns.forms import ConcernForm, RecordForm, ReplyForm, StatusForm
+from forum.concerns.queries import Shown
+from forum.errors import NotAllowed
 from forum.i18n import N_, Message
-from forum.models import MAX_ID, Region
+from forum.models import Concern, Region
 from forum.permissions import Action, Viewer, can
-from forum.web.deps import DB, CurrentViewer
-from forum.web.flash import flash
-from forum.web.htmx import is_htmx, redirect
-from forum.web.lookups import login_first, region_or_404
-from forum.web.templating import locale_of
+from forum.web.actions import Done, Failure, act
+from forum.web.deps import (
+    DB,
+    ActiveRegion,
+    CurrentViewer,
+    Pages,
+    SignedIn,
+    VisibleConcern,
+    signed_in,
+)
+from forum.web.forms import Texts, typed
+from forum.web.templating import Pages as PageRenderer
 
 router = APIRouter()
-Text = Annotated[str, Form()]
+# A visitor who sends a form from a concern's page logs in and comes back to that page.
+SignedInOnConcern = Annotated[Viewer, Depends(signed_in("/c/{concern_id}"))]
+NEW, RECORD = "concerns/new.html", "concerns/record.html"
 
 
-def _concern_or_404(db: Session, concern_id: int) -> tuple[queries.ConcernView, Region]:
-    found = queries.concern_view(db, concern_id) if 0 < concern_id <= MAX_ID else None
-    if found is None or found[0].concern.hidden:
-        raise HTTPException(404)
-    return found
+@dataclass
+class Writing:
+    """Someone signed in, writing in the region of the URL."""
+
+    request: Request
+    region: Region
+    viewer: Viewer
+    db: Session
+    pages: PageRenderer
+
+
+def writing(
+    request: Request, region: ActiveRegion, viewer: SignedIn, db: DB, pages: Pages
+) -> Writing:
+    return Writing(request, region, viewer, db, pages)
+
+
+InRegion = Annotated[Writing, Depends(writing)]
+
+
+def _form_page(
+    at: Writing, form: ConcernForm, failure: Failure | None = None, template: str = NEW
+) -> HTMLResponse:
+    """The form to raise a concern (or to record one for someone), with what was typed."""
+    errors = failure.errors if failure else {}
+    return at.pages.render(
+        template,
+        {"typed": typed(form), "errors": errors, "topics": queries.topics(at.db)},
+        region=at.region,
+        status_code=failure.status_code if failure else 200,
+    )
+
+
+def _send(
+    at: Writing,
+    form: ConcernForm,
+    create: Callable[..., tuple[Concern, bool]],
+    done: Callable[[tuple[Concern, bool]], Done],
+    template: str,
+) -> Response:
+    """Raise (or record) the concern in the language of the page; the form again on error."""
+    language = at.pages.locale(at.region)
+    return act(
+        at.request,
+        at.db,
+        lambda: create(language=language),
+        done=done,
+        failed=lambda failure: _form_page(at, form, failure, template),
+    )
+
+
+def _raised(result: tuple[Concern, bool]) -> Done:
+    concern, new = result
+    if new:
+        return Done(N_("Thank you. Your concern is now public."), f"/c/{concern.id}", "raised")
+    return Done(N_("You already raised this concern. Here it is."), f"/c/{concern.id}", "info")
+
+
+def _recorded(result: tuple[Concern, bool]) -> Done:
+    concern, new = result
+    if new:
+        number = concern.id
+        message = N_("The concern is recorded and now public as number %(number)s.", number=number)
+        return Done(message, f"/c/{concern.id}")
+    return Done(N_("You already recorded this concern. Here it is."), f"/c/{concern.id}", "info")
 
 
 @router.get("/r/{slug}/new", response_class=HTMLResponse)
-def new_concern(request: Request, slug: str, db: DB, viewer: CurrentViewer) -> Response:
-    region = region_or_404(db, slug)
-    if not viewer.is_authenticated:
-        return login_first(request)
-    return _concern_form(request, db, region, {"title": "", "body": "", "topic": ""})
-
-
-def _concern_form(
-    request: Request,
-    db: Session,
-    region: Region,
-    typed: dict[str, str],
-    errors: dict[str, Message] | None = None,
-    *,
-    template: str = "concerns/new.html",
-) -> HTMLResponse:
-    """The form to raise a concern (or to record one for someone), with what was typed."""
-    return request.app.state.templates.render(
-        request,
-        template,
-        {"typed": typed, "errors": errors or {}, "topics": queries.topics(db)},
-        region=region,
-        status_code=400 if errors else 200,
-    )
+def new_concern(at: InRegion) -> Response:
+    return _form_page(at, ConcernForm())
 
 
 @router.post("/r/{slug}/new")
-def raise_concern(
-    request: Request,
-    slug: str,
-    db: DB,
-    viewer: CurrentViewer,
-    title: Text = "",
-    body: Text = "",
-    topic: Text = "",
-    client_key: Text = "",
-) -> Response:
-    region = region_or_404(db, slug)
-    if not viewer.is_authenticated:
-        return login_first(request)
-    typed = {"title": title, "body": body, "topic": topic}
-    try:
-        concern, created = service.raise_concern(
-            db,
-            viewer,
-            region,
-            title=title,
-            body=body,
-            topic=topic,
-            language=locale_of(request, region),
-            key=service.client_key(client_key),
-        )
-    except FormErrors as invalid:
-        return _concern_form(request, db, region, typed, invalid.errors)
-    db.commit()
-    if created:
-        flash(request, N_("Thank you. Your concern is now public."), kind="raised")
-    else:
-        flash(request, N_("You already raised this concern. Here it is."), kind="info")
-    return redirect(request, f"/c/{concern.id}")
+def raise_concern(form: Annotated[ConcernForm, Depends()], at: InRegion) -> Response:
+    create = partial(service.raise_concern, at.db, at.viewer, at.region, form.draft())
+    return _send(at, form, create, _raised, NEW)
 
 
-RECORD_FIELDS = ("source", "person", "meeting", "date", "title", "body", "topic", "consent")
+def recorder(at: InRegion) -> Writing:
+    """Someone who may record concerns for people in this region (its moderators)."""
+    assert at.region.id is not None
+    if not can(at.viewer, Action.record_assisted, at.region.id):
+        raise NotAllowed(Action.record_assisted)
+    return at
+
+
+Recording = Annotated[Writing, Depends(recorder)]
 
 
 @router.get("/r/{slug}/record", response_class=HTMLResponse)
-def record_form(request: Request, slug: str, db: DB, viewer: CurrentViewer) -> Response:
-    region = region_or_404(db, slug)
-    if not viewer.is_authenticated:
-        return login_first(request)
-    assert region.id is not None
-    if not can(viewer, Action.record_assisted, region.id):
-        raise NotAllowed(Action.record_assisted)
-    return _record_form(request, db, region, dict.fromkeys(RECORD_FIELDS, ""))
-
-
-def _record_form(
-    request: Request,
-    db: Session,
-    region: Region,
-    typed: dict[str, str],
-    errors: dict[str, Message] | None = None,
-) -> HTMLResponse:
-    return _concern_form(request, db, region, typed, errors, template="concerns/record.html")
+def record_form(at: Recording) -> Response:
+    return _form_page(at, RecordForm(), template=RECORD)
 
 
 @router.post("/r/{slug}/record")
-def record_assisted(
-    request: Request,
-    slug: str,
-    db: DB,
-    viewer: CurrentViewer,
-    source: Text = "",
-    person: Text = "",
-    meeting: Text = "",
-    date: Text = "",
-    title: Text = "",
-    body: Text = "",
-    topic: Text = "",
-    consent: Text = "",
-    client_key: Text = "",
-) -> Response:
-    region = region_or_404(db, slug)
-    if not viewer.is_authenticated:
-        return login_first(request)
-    typed = {
-        "source": source,
-        "person": person,
-        "meeting": meeting,
-        "date": date,
-        "title": title,
-        "body": body,
-        "topic": topic,
-        "consent": consent,
-    }
-    try:
-        concern, created = service.record_assisted(
-            db,
-            viewer,
-            region,
-            title=title,
-            body=body,
-            topic=topic,
-            language=locale_of(request, region),
-            source=source,
-            person=person,
-            meeting=meeting,
-            day=date,
-            consent=bool(consent),
-            key=service.client_key(client_key),
+def record_assisted(form: Annotated[RecordForm, Depends()], at: InRegion) -> Response:
+    draft, met = form.draft(), form.met()
+    create = partial(assisted.record_assisted, at.db, at.viewer, at.region, draft, met)
+    return _send(at, form, create, _recorded, RECORD)
+
+
+@dataclass
+class ConcernPage:
+    """The page of the concern in the URL, for the person asking: rendered whole, or one of
+    its blocks for htmx, with what a form sent left to show (`state`: typed_reply,
+    reply_errors, problems, status_errors, typed_status, done)."""
+
+    pages: PageRenderer
+    db: Session
+    viewer: Viewer
+    shown: Shown
+
+    @property
+    def concern(self) -> Concern:
+        return self.shown.view.concern
+
+    @property
+    def url(self) -> str:
+        return f"/c/{self.concern.id}"
+
+    def language(self) -> str:
+        return self.pages.locale(self.shown.region)
+
+    def again(self) -> "ConcernPage":
+        """The same page, read afresh (after a change it shows)."""
+        fresh = queries.concern_view(self.db, self.concern.id or 0) or self.shown
+        return ConcernPage(self.pages, self.db, self.viewer, fresh)
+
+    def __call__(
+        self, *, block: str | None = None, status_code: int = 200, **state: Any
+    ) -> HTMLResponse:
+        view, region = self.shown
+        concern = view.concern
+        assert concern.id is not None and region.id is not None
+        db, viewer = self.db, self.viewer
+        official_answers, replies = queries.replies(db, concern.id)
+        may = {action.value: can(viewer, action, region.id, concern) for action in Action}
+        context: dict[str, Any] = {
+            "view": view,
+            "concern": concern,
+            "official_answers": official_answers,
+            "replies": replies,
+            "supported": queries.has_supported(db, concern.id, viewer.id),
+            "duplicate_title": queries.concern_title(db, concern.duplicate_of_id),
+            "duplicates": queries.duplicates_of(db, concern.id),
+            "all_audiences": queries.audiences(db) if may["tag"] else [],
+            "may": may,
+            "typed_reply": "",
+            "reply_errors": {},
+            "problems": {},
+            "status_errors": {},
+            "typed_status": {"reason": "", "duplicate_of": ""},
+            "done": None,
+            **state,
+        }
+        return self.pages.render(
+            "concerns/show.html", context, block=block, region=region, status_code=status_code
         )
-    except FormErrors as invalid:
-        return _record_form(request, db, region, typed, invalid.errors)
-    db.commit()
-    if created:
-        flash(
-            request,
-            N_("The concern is recorded and now public as number %(number)s.", number=concern.id),
-        )
-    else:
-        flash(request, N_("You already recorded this concern. Here it is."), kind="info")
-    return redirect(request, f"/c/{concern.id}")
+
+
+def concern_page(shown: VisibleConcern, db: DB, viewer: CurrentViewer, pages: Pages) -> ConcernPage:
+    return ConcernPage(pages, db, viewer, shown)
+
+
+ThisConcern = Annotated[ConcernPage, Depends(concern_page)]
+
+
+def _problem(name: str, failure: Failure) -> dict[str, Message]:
+    """A refusal, said beside the part of the page it is about."""
+    return {name: failure.problem} if failure.problem else {}
 
 
 @router.get("/c/{concern_id}", response_class=HTMLResponse)
-def show_concern(request: Request, concern_id: int, db: DB, viewer: CurrentViewer) -> Response:
-    view, region = _concern_or_404(db, concern_id)
-    return _concern_page(request, db, viewer, view, region)
-
-
-def _concern_page(
-    request: Request,
-    db: Session,
-    viewer: Viewer,
-    view: queries.ConcernView,
-    region: Region,
-    *,
-    block: str | None = None,
-    typed_reply: str = "",
-    reply_errors: dict[str, Message] | None = None,
-    problems: dict[str, Message] | None = None,
-    status_errors: dict[str, Message] | None = None,
-    typed_status: dict[str, str] | None = None,
-    status_code: int = 200,
-    done: Message | None = None,
-) -> HTMLResponse:
-    concern = view.concern
-    assert concern.id is not None and region.id is not None
-    official_answers, replies = queries.replies(db, concern.id)
-    may = {action.value: can(viewer, action, region.id, concern) for action in Action}
-    context: dict[str, Any] = {
-        "view": view,
-        "concern": concern,
-        "official_answers": official_answers,
-        "replies": replies,
-        "supported": queries.has_supported(db, concern.id, viewer.id),
-        "duplicate_title": queries.concern_title(db, concern.duplicate_of_id),
-        "duplicates": queries.duplicates_of(db, concern.id),
-        "all_audiences": queries.audiences(db) if may["tag"] else [],
-        "may": may,
-        "typed_reply": typed_reply,
-        "reply_errors": reply_errors or {},
-        "problems": problems or {},
-        "status_errors": status_errors or {},
-        "typed_status": typed_status or {"reason": "", "duplicate_of": ""},
-        "done": done,
-    }
-    return request.app.state.templates.render(
-        request,
-        "concerns/show.html",
-        context,
-        block=block,
-        region=region,
-        status_code=status_code,
-    )
+def show_concern(page: ThisConcern) -> Response:
+    return page()
 
 
 @router.post("/c/{concern_id}/replies")
 def reply(
     request: Request,
-    concern_id: int,
+    page: ThisConcern,
+    viewer: SignedInOnConcern,
+    form: Annotated[ReplyForm, Depends()],
     db: DB,
-    viewer: CurrentViewer,
-    body: Text = "",
-    official: Text = "",
-    client_key: Text = "",
 ) -> Response:
-    view, region = _concern_or_404(db, concern_id)
-    if not viewer.is_authenticated:
-        return login_first(request, f"/c/{concern_id}")
-    block = "conversation" if is_htmx(request) else None
-    try:
-        _reply, created = service.post_reply(
-            db,
-            viewer,
-            view.concern,
-            body=body,
-            official=bool(official),
-            language=locale_of(request, region),
-            key=service.client_key(client_key),
-        )
-    except FormErrors as invalid:
-        return _concern_page(
-            request,
-            db,
-            viewer,
-            view,
-            region,
+    block = "conversation" if page.pages.htmx else None
+    sent = N_("Your reply is published.")
+    language = page.language()
+    return act(
+        request,
+        db,
+        lambda: service.post_reply(db, viewer, page.concern, form.draft(), language=language),
+        done=lambda result: Done(sent if result[1] else SENT_BEFORE, f"{page.url}#replies"),
+        failed=lambda failure: page(
             block=block,
-            typed_reply=body,
-            reply_errors=invalid.errors,
-            status_code=400,
-        )
-    except Refused as refused:
-        return _concern_page(
-            request,
-            db,
-            viewer,
-            view,
-            region,
-            block=block,
-            typed_reply=body,
-            problems={"reply": refused.message},
-            status_code=409,
-        )
-    db.commit()
-    done = N_("Your reply is published.") if created else N_("You already sent this reply.")
-    if block:
-        return _concern_page(request, db, viewer, view, region, block=block, done=done)
-    flash(request, done)
-    return RedirectResponse(f"/c/{concern_id}#replies", status_code=303)
+            status_code=failure.status_code,
+            typed_reply=form.body,
+            reply_errors=failure.errors,
+            problems=_problem("reply", failure),
+        ),
+        inline=lambda _reply, done: page(block=block, done=done.message),
+    )
+
+
+SENT_BEFORE = N_("You already sent this reply.")
 
 
 @router.post("/c/{concern_id}/support")
-def support(request: Request, concern_id: int, db: DB, viewer: CurrentViewer) -> Response:
-    view, region = _concern_or_404(db, concern_id)
-    if not viewer.is_authenticated:
-        return login_first(request, f"/c/{concern_id}")
-    service.toggle_support(db, viewer, view.concern)
-    db.commit()
-    if is_htmx(request):
-        return _concern_page(request, db, viewer, view, region, block="support")
-    return RedirectResponse(f"/c/{concern_id}", status_code=303)
+def support(request: Request, page: ThisConcern, viewer: SignedInOnConcern, db: DB) -> Response:
+    return act(
+        request,
+        db,
+        lambda: service.toggle_support(db, viewer, page.concern),
+        done=lambda _supported: Done(None, page.url),
+        failed=lambda _failure: page(),
+        inline=lambda _supported, _done: page(block="support"),
+    )
 
 
 @router.post("/c/{concern_id}/audiences")
 def tag(
     request: Request,
-    concern_id: int,
+    page: ThisConcern,
+    viewer: SignedInOnConcern,
     db: DB,
-    viewer: CurrentViewer,
-    audience: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
+    audience: Texts = [],  # noqa: B006 (FastAPI copies defaults)
 ) -> Response:
-    view, region = _concern_or_404(db, concern_id)
-    if not viewer.is_authenticated:
-        return login_first(request)
-    block = "audiences" if is_htmx(request) else None
-    try:
-        service.set_audiences(db, viewer, view.concern, audience)
-    except Refused as refused:
-        return _concern_page(
-            request,
-            db,
-            viewer,
-            view,
-            region,
-            block=block,
-            problems={"audiences": refused.message},
-            status_code=400,
-        )
-    db.commit()
-    view, region = _concern_or_404(db, concern_id)
-    done = N_("The audiences are saved.")
-    if block:
-        return _concern_page(request, db, viewer, view, region, block=block, done=done)
-    flash(request, done)
-    return RedirectResponse(f"/c/{concern_id}", status_code=303)
+    block = "audiences" if page.pages.htmx else None
+    return act(
+        request,
+        db,
+        lambda: service.set_audiences(db, viewer, page.concern, audience),
+        done=lambda _result: Done(N_("The audiences are saved."), page.url),
+        failed=lambda failure: page(
+            block=block, status_code=failure.status_code, problems=_problem("audiences", failure)
+        ),
+        inline=lambda _result, done: page.again()(block="audiences", done=done.message),
+    )
 
 
 @router.post("/c/{concern_id}/status")
 def change_status(
     request: Request,
-    concern_id: int,
+    page: ThisConcern,
+    viewer: SignedInOnConcern,
+    form: Annotated[StatusForm, Depends()],
     db: DB,
-    viewer: CurrentViewer,
-    status: Text = "",
-    reason: Text = "",
-    duplicate_of: Text = "",
 ) -> Response:
-    view, region = _concern_or_404(db, concern_id)
-    if not viewer.is_authenticated:
-        return login_first(request, f"/c/{concern_id}")
-    try:
-        service.change_status(
-            db, viewer, view.concern, status=status, reason=reason, duplicate_of=duplicate_of
-        )
-    except FormErrors as invalid:
-        db.rollback()
-        view, region = _concern_or_404(db, concern_id)
-        typed = {"reason": reason, "duplicate_of": duplicate_of}
-        return _concern_page(
-            request,
-            db,
-            viewer,
-            view,
-            region,
-            status_errors=invalid.errors,
-            typed_status=typed,
-            status_code=400,
-        )
-    except Refused as refused:
-        db.rollback()
-        view, region = _concern_or_404(db, concern_id)
-        return _concern_page(
-            request,
-            db,
-            viewer,
-            view,
-            region,
-            problems={"status": refused.message},
-            status_code=409,
-        )
-    db.commit()
-    flash(request, N_("The status is saved."))
-    return redirect(request, f"/c/{concern_id}")
+    return act(
+        request,
+        db,
+        lambda: status.change_status(db, viewer, page.concern, **asdict(form)),
+        done=lambda _result: Done(N_("The status is saved."), page.url),
+        failed=lambda failure: page(
+            status_code=failure.status_code,
+            problems=_problem("status", failure),
+            status_errors=failure.errors,
+            typed_status={"reason": form.reason, "duplicate_of": form.duplicate_of},
+        ),
+    )

@@ -41,14 +41,18 @@ class Entry:
 
 @dataclass(frozen=True)
 class Feed:
-    id: str
+    """A feed of a page (a region's, a concern's): its own address is the page's + /feed.atom,
+    which is also its id. Its entries are the newest few, newest first."""
+
     title: str
     title_lang: str | None
     updated: datetime
-    self_url: str
     page_url: str
-    lang: str
     entries: list[Entry]
+
+    @property
+    def url(self) -> str:
+        return f"{self.page_url}/feed.atom"
 
 
 def region_feed(session: Session, region: Region, base_url: str) -> bytes:
@@ -60,22 +64,9 @@ def region_feed(session: Session, region: Region, base_url: str) -> bytes:
     # Answers first: at the same moment, an answer is newer than what it answers.
     entries = [_reply_entry(row, base_url, i18n) for row in answers]
     entries += [_concern_entry(row.concern, row.author_name, base_url) for row in concerns]
+    title = i18n.message(N_("New concerns and official answers in %(region)s", region=region.name))
     page_url = f"{base_url}/r/{region.slug}"
-    return render(
-        Feed(
-            id=f"{page_url}/feed.atom",
-            title=i18n.message(
-                N_("New concerns and official answers in %(region)s", region=region.name)
-            ),
-            title_lang=None,
-            updated=region.created_at,
-            self_url=f"{page_url}/feed.atom",
-            page_url=page_url,
-            lang=i18n.lang,
-            entries=_newest(entries),
-        ),
-        i18n,
-    )
+    return render(Feed(title, None, region.created_at, page_url, _newest(entries)), i18n)
 
 
 def concern_feed(session: Session, view: ConcernView, region: Region, base_url: str) -> bytes:
@@ -86,18 +77,9 @@ def concern_feed(session: Session, view: ConcernView, region: Region, base_url: 
     entries = [_concern_entry(concern, view.author_name, base_url)]
     entries += [_reply_entry(row, base_url, i18n) for row in replies]
     page_url = f"{base_url}/c/{concern.id}"
+    language = bcp47(concern.language)
     return render(
-        Feed(
-            id=f"{page_url}/feed.atom",
-            title=concern.title,
-            title_lang=bcp47(concern.language),
-            updated=concern.created_at,
-            self_url=f"{page_url}/feed.atom",
-            page_url=page_url,
-            lang=i18n.lang,
-            entries=_newest(entries),
-        ),
-        i18n,
+        Feed(concern.title, language, concern.created_at, page_url, _newest(entries)), i18n
     )
 
 
@@ -150,12 +132,12 @@ def _reply_entry(row: queries.ReplyRow, base_url: str, i18n: Translator) -> Entr
 def render(feed: Feed, i18n: Translator) -> bytes:
     # Plain names under a default namespace: ElementTree's own namespace handling would either
     # prefix every element (ns0:feed) or refuse the unprefixed attributes Atom uses.
-    root = ET.Element("feed", {"xmlns": ATOM, XML_LANG: feed.lang})
-    _text(root, "id", feed.id)
+    root = ET.Element("feed", {"xmlns": ATOM, XML_LANG: i18n.lang})
+    _text(root, "id", feed.url)
     _text(root, "title", feed.title, lang=feed.title_lang)
     newest = feed.entries[0].published if feed.entries else feed.updated
     _text(root, "updated", _timestamp(newest))
-    _link(root, "self", feed.self_url, "application/atom+xml")
+    _link(root, "self", feed.url, "application/atom+xml")
     _link(root, "alternate", feed.page_url, "text/html")
     author = ET.SubElement(root, "author")
     _text(author, "name", i18n.gettext("Agora"))
@@ -170,7 +152,8 @@ def render(feed: Feed, i18n: Translator) -> bytes:
         entry_author = ET.SubElement(element, "author")
         _text(entry_author, "name", entry.author)
         _text(element, "content", entry.content).set("type", "text")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return document
 
 
 def _text(parent: ET.Element, name: str, text: str, *, lang: str | None = None) -> ET.Element:

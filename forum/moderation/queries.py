@@ -5,7 +5,6 @@ A fixed number of queries per page, whatever the number of items shown.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -98,24 +97,6 @@ class Section:
     name: str
     items: Sequence[Item]
     total: int
-
-
-def regions(session: Session) -> Sequence[Region]:
-    return session.exec(select(Region).where(col(Region.active)).order_by(col(Region.name))).all()
-
-
-def topics(session: Session) -> Sequence[Topic]:
-    return session.exec(select(Topic).order_by(col(Topic.id))).all()
-
-
-def topic_by_slug(session: Session, slug: str) -> Topic | None:
-    return session.exec(select(Topic).where(Topic.slug == slug)).first()
-
-
-def topic_slug(session: Session, topic_id: int | None) -> str | None:
-    if topic_id is None:
-        return None
-    return session.exec(select(Topic.slug).where(Topic.id == topic_id)).first()
 
 
 # The queue.
@@ -335,101 +316,3 @@ def took_part(session: Session, user_id: int, region_id: int) -> bool:
     )
     reported = exists().where(col(Flag.reporter_id) == user_id, col(Flag.region_id) == region_id)
     return bool(session.exec(select(or_(wrote, replied, reported))).one())
-
-
-# The moderation log.
-
-
-@dataclass
-class LogLine:
-    """One line of the log, with what it needs to say who did what to what."""
-
-    event: ModerationEvent
-    actor_name: str
-    region: Region
-    concern_id: int | None = None  # the concern to look at, for a concern, reply or report
-    person_name: str | None = None  # the person, when the action was on a person
-
-
-def log_page(
-    session: Session,
-    region_ids: list[int],
-    *,
-    actor_id: int | None = None,
-    action: str | None = None,
-    before: int | None = None,
-    limit: int = 50,
-) -> tuple[list[LogLine], int | None]:
-    """A page of the log, newest first, and where the next page starts.
-
-    The log is append-only, so the order of ids is the order of events: a keyset on id."""
-    query = (
-        select(ModerationEvent, User.name, Region)
-        .join(User, col(User.id) == ModerationEvent.actor_id)
-        .join(Region, col(Region.id) == ModerationEvent.region_id)
-        .where(col(ModerationEvent.region_id).in_(region_ids))
-    )
-    if actor_id is not None:
-        query = query.where(ModerationEvent.actor_id == actor_id)
-    if action:
-        query = query.where(ModerationEvent.action == action)
-    if before is not None:
-        query = query.where(col(ModerationEvent.id) < before)
-    rows = session.exec(query.order_by(col(ModerationEvent.id).desc()).limit(limit + 1)).all()
-    lines = [LogLine(event, name, region) for event, name, region in rows[:limit]]
-    _attach_targets(session, lines)
-    next_before = lines[-1].event.id if len(rows) > limit else None
-    return lines, next_before
-
-
-def _attach_targets(session: Session, lines: list[LogLine]) -> None:
-    """Where each line's target can be seen: one query per kind of target, not per line."""
-    ids: dict[str, list[int]] = defaultdict(list)
-    for line in lines:
-        ids[line.event.target_type].append(line.event.target_id)
-    concern_of: dict[tuple[str, int], int] = {("concern", n): n for n in ids["concern"]}
-    if ids["reply"]:
-        for reply_id, concern_id in session.exec(
-            select(Reply.id, Reply.concern_id).where(col(Reply.id).in_(ids["reply"]))
-        ).all():
-            assert reply_id is not None
-            concern_of["reply", reply_id] = concern_id
-    if ids["flag"]:
-        for flag_id, concern_id in session.exec(
-            select(Flag.id, Flag.concern_id).where(col(Flag.id).in_(ids["flag"]))
-        ).all():
-            assert flag_id is not None
-            concern_of["flag", flag_id] = concern_id
-    names: dict[int | None, str] = {}
-    if ids["user"]:
-        names = dict(
-            session.exec(select(User.id, User.name).where(col(User.id).in_(ids["user"]))).all()
-        )
-    for line in lines:
-        target = (line.event.target_type, line.event.target_id)
-        line.concern_id = concern_of.get(target)
-        if line.event.target_type == "user":
-            line.person_name = names.get(line.event.target_id)
-
-
-def log_actors(session: Session, region_ids: list[int]) -> Sequence[tuple[int | None, str]]:
-    """The people who appear in the log of these regions, for the filter."""
-    return session.exec(
-        select(User.id, User.name)
-        .where(
-            exists().where(
-                col(ModerationEvent.actor_id) == User.id,
-                col(ModerationEvent.region_id).in_(region_ids),
-            )
-        )
-        .order_by(col(User.name), col(User.id))
-    ).all()
-
-
-def log_actions(session: Session, region_ids: list[int]) -> Sequence[str]:
-    return session.exec(
-        select(ModerationEvent.action)
-        .where(col(ModerationEvent.region_id).in_(region_ids))
-        .distinct()
-        .order_by(col(ModerationEvent.action))
-    ).all()

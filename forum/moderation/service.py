@@ -10,23 +10,19 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from forum.concerns import service as concerns
-from forum.concerns.service import clean_text, log
+from forum.concerns import queries as concern_queries
+from forum.concerns import status
+from forum.concerns.service import require as _require
+from forum.concerns.texts import clean_text
 from forum.errors import FormErrors, NotAllowed, Refused
 from forum.i18n import N_
 from forum.models import CloseReason, Concern, Flag, FlagReason, Region, Reply, User, utcnow
 from forum.moderation import queries
+from forum.moderation.log import log
 from forum.notifications import events
-from forum.permissions import Action, Viewer, can
+from forum.permissions import Action, Viewer
 
 MAX_REASON = 500
-
-
-def _require(
-    viewer: Viewer, action: Action, region_id: int, concern: Concern | None = None
-) -> None:
-    if not can(viewer, action, region_id, concern):
-        raise NotAllowed(action)
 
 
 def _target(concern: Concern, reply: Reply | None) -> queries.Target:
@@ -188,10 +184,10 @@ def set_locked(session: Session, viewer: Viewer, concern: Concern, *, locked: bo
 def set_topic(session: Session, viewer: Viewer, concern: Concern, slug: str) -> None:
     """Set the concern's topic, or clear it with an empty slug."""
     _require(viewer, Action.moderate, concern.region_id, concern)
-    topic = queries.topic_by_slug(session, slug) if slug else None
+    topic = concern_queries.topic_by_slug(session, slug) if slug else None
     if slug and topic is None:
         raise Refused(N_("We do not know that topic. Nothing was changed."))
-    before = queries.topic_slug(session, concern.topic_id)
+    before = concern_queries.topic_slug(session, concern.topic_id)
     if before == (topic.slug if topic else None):
         return
     concern.topic_id = topic.id if topic else None
@@ -201,7 +197,7 @@ def set_topic(session: Session, viewer: Viewer, concern: Concern, slug: str) -> 
 
 def close_as_duplicate(session: Session, viewer: Viewer, concern: Concern, number: str) -> None:
     """Close the concern as the same as another in its region (which then links back)."""
-    concerns.change_status(
+    status.change_status(
         session,
         viewer,
         concern,

@@ -12,14 +12,15 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment
 from jinja2_fragments import render_block
+from markupsafe import Markup
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from forum.i18n import N_, Message, negotiate, translator
 from forum.models import Outbox, Region, User
 from forum.notifications import tokens
+from forum.rendering import make_environment
 from forum.settings import Settings
-from forum.web.templating import make_environment
 
 MAX_SUBJECT = 300
 # Why a person gets each email, said at its foot beside the link that stops it.
@@ -75,9 +76,7 @@ def locale_for(user: User, region: Region | None) -> str:
 @cache
 def _environment(*, escaped: bool) -> Environment:
     """The pages' environment; the subject and the plain-text part are rendered unescaped."""
-    env = make_environment()
-    env.autoescape = escaped
-    return env
+    return make_environment(autoescape=escaped)
 
 
 @dataclass(frozen=True)
@@ -87,16 +86,36 @@ class Email:
     html: str
 
 
+# What an email's template says (templates/emails/<name>.html, each a block, each optional but
+# the subject): its first paragraph, a text it quotes (and what it is), a closing note, its
+# links (one "URL label" a line: the first is the email's button), and for the daily email a
+# part of its own in text and in HTML. The layout (emails/_layout.html) writes the rest.
+PIECES = ("intro", "quote_label", "quote", "note", "links", "more_text")
+LAYOUT = "emails/_layout.html"
+
+
 def render(name: str, locale: str, context: dict[str, Any]) -> Email:
-    """The subject, text and HTML blocks of templates/emails/<name>.html, in `locale`."""
+    """The email templates/emails/<name>.html, in `locale`: a subject, a plain-text part and
+    a small HTML part, both written by the one layout from the email's pieces."""
     plain, escaped = _environment(escaped=False), _environment(escaped=True)
     template = f"emails/{name}.html"
     full = {"i18n": translator(locale), **context}
-    subject = " ".join(render_block(plain, template, "subject", full).split())
-    text = render_block(plain, template, "text", full)
+    subject = " ".join(_piece(plain, template, "subject", full).split())
+    pieces = {piece: _piece(plain, template, piece, full).strip() for piece in PIECES}
+    pieces["more_html"] = Markup(_piece(escaped, template, "more_html", full).strip())
+    links = [line.strip().partition(" ") for line in pieces.pop("links").splitlines()]
+    full |= {"pieces": pieces, "actions": [(label, url) for url, _, label in links if url]}
+    text = render_block(plain, LAYOUT, "text", full)
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(line.rstrip() for line in text.splitlines()))
-    html = render_block(escaped, template, "html", full).strip() + "\n"
+    html = render_block(escaped, LAYOUT, "html", full).strip() + "\n"
     return Email(subject[:MAX_SUBJECT], text.strip() + "\n", html)
+
+
+def _piece(env: Environment, template: str, block: str, context: dict[str, Any]) -> str:
+    """One block of an email's template, or nothing when the email has no such piece."""
+    if block not in env.get_template(template).blocks:
+        return ""
+    return render_block(env, template, block, context)
 
 
 def outbox_row(

@@ -45,7 +45,8 @@ MAX_ERROR = 1000
 
 def retry_delay(attempts: int) -> timedelta:
     """30 s after the first failure, then twice as long each time, at most 6 hours."""
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LAST_RETRY)
+    delay: timedelta = FIRST_RETRY * 2 ** max(attempts - 1, 0)
+    return min(delay, LAST_RETRY)
 
 
 @dataclass

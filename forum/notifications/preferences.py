@@ -79,6 +79,10 @@ def form_fields(viewer: Viewer) -> list[Choice]:
     return [Choice(kind, f"delivery-{kind.value}") for kind in kinds_for(viewer)]
 
 
+# The account form's field for each kind of email.
+FORM_FIELDS = [f"delivery-{kind.value}" for kind in NotificationKind]
+
+
 def save_choices(session: Session, viewer: Viewer, typed: Mapping[str, str]) -> None:
     """Save one delivery per kind from the account form; an unknown value changes nothing."""
     assert viewer.id is not None

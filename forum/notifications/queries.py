@@ -148,7 +148,9 @@ def attach_to_outbox(session: Session, notification_ids: Sequence[int], outbox_i
 # The outbox.
 
 
-def claim_due(session: Session, now: datetime, until: datetime, limit: int, max_attempts: int):
+def claim_due(
+    session: Session, now: datetime, until: datetime, limit: int, max_attempts: int
+) -> list[Outbox]:
     """Claim up to `limit` emails that are due, in one statement, so that two workers never
     claim the same row: PostgreSQL skips rows another worker has locked, and SQLite runs one
     writer at a time. Returns the claimed rows."""

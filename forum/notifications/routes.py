@@ -3,97 +3,74 @@ render."""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from forum.errors import FormErrors
-from forum.i18n import N_, Message
+from forum.accounts.routes import AccountHolder, account_page
+from forum.i18n import N_
 from forum.models import User
 from forum.notifications import emails, preferences, tokens
-from forum.permissions import Viewer
-from forum.web.deps import DB, CurrentViewer
-from forum.web.flash import flash
+from forum.web.actions import Done, act
+from forum.web.csrf import read_form
+from forum.web.deps import DB, Pages
+from forum.web.templating import Pages as PageRenderer
 
 router = APIRouter()
 MAX_TOKEN = 500
 
 
+async def delivery_choices(request: Request) -> dict[str, str]:
+    """The choice made for each kind of email, by the form's field name (delivery-<kind>)."""
+    form = await read_form(request)
+    sent = {field: form.get(field) for field in preferences.FORM_FIELDS}
+    return {field: value if isinstance(value, str) else "" for field, value in sent.items()}
+
+
 @router.post("/account/emails")
 def save_emails(
     request: Request,
+    viewer: AccountHolder,
+    typed: Annotated[dict[str, str], Depends(delivery_choices)],
     db: DB,
-    viewer: CurrentViewer,
-    own_concerns: Annotated[str, Form(alias="delivery-own_concerns")] = "",
-    supported_concerns: Annotated[str, Form(alias="delivery-supported_concerns")] = "",
-    flags: Annotated[str, Form(alias="delivery-flags")] = "",
-    partner_tags: Annotated[str, Form(alias="delivery-partner_tags")] = "",
+    pages: Pages,
 ) -> Response:
-    if viewer.user is None:
-        return RedirectResponse("/login?next=/account", status_code=303)
-    typed = {
-        "delivery-own_concerns": own_concerns,
-        "delivery-supported_concerns": supported_concerns,
-        "delivery-flags": flags,
-        "delivery-partner_tags": partner_tags,
-    }
-    try:
-        preferences.save_choices(db, viewer, typed)
-    except FormErrors as invalid:
-        db.rollback()
-        return _account_page(request, db, viewer, typed, invalid.errors)
-    db.commit()
-    flash(request, N_("Your email choices are saved."))
-    return RedirectResponse("/account#emails", status_code=303)
-
-
-def _account_page(
-    request: Request,
-    db: Session,
-    viewer: Viewer,
-    typed_emails: dict[str, str],
-    errors: dict[str, Message],
-) -> HTMLResponse:
-    assert viewer.user is not None
-    context = {
-        "typed": {"locale": viewer.user.locale or "", "email": viewer.user.email or ""},
-        "errors": errors,
-        "next": "/",
-        "emails": preferences.rows(db, viewer, typed_emails),
-        "deliveries": preferences.DELIVERY_LABEL,
-    }
-    return request.app.state.templates.render(
-        request, "accounts/account.html", context, status_code=400
+    return act(
+        request,
+        db,
+        lambda: preferences.save_choices(db, viewer, typed),
+        done=lambda _result: Done(N_("Your email choices are saved."), "/account#emails"),
+        failed=lambda failure: account_page(
+            pages, db, viewer, typed_emails=typed, errors=failure.errors
+        ),
     )
 
 
 @router.get("/unsubscribe", response_class=HTMLResponse)
-def unsubscribe_page(
-    request: Request, db: DB, viewer: CurrentViewer, token: Annotated[str, Query()] = ""
-) -> HTMLResponse:
+def unsubscribe_page(db: DB, pages: Pages, token: Annotated[str, Query()] = "") -> HTMLResponse:
     """What the link will stop, and a button to confirm: a link alone changes nothing, as mail
     scanners open links."""
-    found = _read(db, token)
-    if isinstance(found, str):
-        return _page(request, found, token, status_code=400)
-    person, scope = found
-    assert person.id is not None
-    kinds = preferences.stopping(db, person.id, scope)
-    return _page(request, "confirm" if kinds else "nothing", token, kinds=kinds)
+    return _unsubscribe(db, pages, token, confirmed=False)
 
 
 @router.post("/unsubscribe", response_class=HTMLResponse)
-def unsubscribe(
-    request: Request, db: DB, viewer: CurrentViewer, token: Annotated[str, Form()] = ""
-) -> HTMLResponse:
+def unsubscribe(db: DB, pages: Pages, token: Annotated[str, Form()] = "") -> HTMLResponse:
+    return _unsubscribe(db, pages, token, confirmed=True)
+
+
+def _unsubscribe(db: Session, pages: PageRenderer, token: str, *, confirmed: bool) -> HTMLResponse:
+    """What the token's link stops (asked to confirm), or stopped (once confirmed)."""
     found = _read(db, token)
     if isinstance(found, str):
-        return _page(request, found, token, status_code=400)
+        return _page(pages, found, token, status_code=400)
     person, scope = found
     assert person.id is not None
+    if not confirmed:
+        kinds = preferences.stopping(db, person.id, scope)
+        return _page(pages, "confirm" if kinds else "nothing", token, kinds=kinds)
     kinds = preferences.unsubscribe(db, person.id, scope)
     db.commit()
-    return _page(request, "done" if kinds else "nothing", token, kinds=kinds)
+    return _page(pages, "done" if kinds else "nothing", token, kinds=kinds)
 
 
 def _read(db: Session, token: str) -> tuple[User, str] | str:
@@ -111,15 +88,14 @@ def _read(db: Session, token: str) -> tuple[User, str] | str:
 
 
 def _page(
-    request: Request,
+    pages: PageRenderer,
     state: str,
     token: str,
     *,
     kinds: list[Any] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    return request.app.state.templates.render(
-        request,
+    return pages.render(
         "notifications/unsubscribe.html",
         {
             "state": state,

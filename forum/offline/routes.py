@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from forum.resources import resource_dir
 from forum.web.assets import Assets
+from forum.web.deps import Pages
 
 router = APIRouter()
 OFFLINE_PAGE = "/offline"
@@ -49,5 +50,5 @@ def service_worker(request: Request) -> Response:
 
 
 @router.get(OFFLINE_PAGE, response_class=HTMLResponse, include_in_schema=False)
-def offline_page(request: Request) -> HTMLResponse:
-    return request.app.state.templates.render(request, "offline/offline.html")
+def offline_page(pages: Pages) -> HTMLResponse:
+    return pages.render("offline/offline.html")

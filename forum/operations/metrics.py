@@ -135,7 +135,7 @@ def exposition(engine: Engine) -> bytes:
     """The metrics in Prometheus' text format."""
     if os.environ.get(MULTIPROCESS_DIR):
         registry = CollectorRegistry()
-        MultiProcessCollector(registry)
+        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     else:
         registry = CollectorRegistry()
         registry.register(_Forward(REGISTRY))

@@ -25,7 +25,7 @@ def request_id_of(scope: Scope) -> str:
     """The id the request came with, or a new one."""
     for name, value in scope.get("headers", []):
         if name == HEADER:
-            offered = value.decode("latin-1")
+            offered: str = value.decode("latin-1")
             if ACCEPTED_ID.fullmatch(offered):
                 return offered
             break

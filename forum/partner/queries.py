@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, SQLColumnExpression, and_, func, not_, or_
 from sqlmodel import Session, col, select
 
 from forum.concerns.queries import ConcernView
 from forum.concerns.service import TECHNOLOGY_PROVIDERS
-from forum.models import MAX_ID, Audience, Concern, ConcernAudience, Region, Status, User
+from forum.ids import moment_and_id
+from forum.models import Audience, Concern, ConcernAudience, Region, Status, User
 
 
 @dataclass
@@ -48,12 +49,8 @@ class Cursor:
         parts = (raw or "").split("~")
         if len(parts) != 3 or parts[0] not in ("0", "1"):
             return None
-        try:
-            when, number = datetime.fromisoformat(parts[1]), int(parts[2])
-            when = (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC)
-        except (ValueError, OverflowError):
-            return None
-        return cls(parts[0] == "1", when, number) if 0 < number <= MAX_ID else None
+        found = moment_and_id(parts[1], parts[2])
+        return cls(parts[0] == "1", *found) if found else None
 
 
 def _for_partners() -> ColumnElement[bool]:

@@ -1,29 +1,27 @@
 """The partner's queue, and answering from it in one step. Thin: parse, call, render."""
 
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlmodel import Session
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
 
-from forum.concerns import queries as concern_queries
 from forum.concerns import service
-from forum.errors import FormErrors, NotAllowed, Refused
+from forum.concerns.forms import ReplyForm
+from forum.errors import NotAllowed
 from forum.i18n import N_, Message
-from forum.models import MAX_ID, Role
+from forum.models import Role
 from forum.partner import queries
 from forum.permissions import Action, Viewer, can
-from forum.web.deps import DB, CurrentViewer
-from forum.web.flash import flash
-from forum.web.htmx import is_htmx
-from forum.web.lookups import login_first
-from forum.web.templating import locale_of
+from forum.web.actions import Done, Failure, act
+from forum.web.deps import DB, Pages, VisibleConcern, signed_in
+from forum.web.forms import Text
+from forum.web.templating import Pages as PageRenderer
 
 router = APIRouter()
-Text = Annotated[str, Form()]
 QUEUE = "/partner"
+Partner = Annotated[Viewer, Depends(signed_in(QUEUE))]
 
 
 @dataclass
@@ -57,18 +55,14 @@ def _queue_url(after: str) -> str:
 
 
 @router.get("/partner", response_class=HTMLResponse)
-def queue(
-    request: Request, db: DB, viewer: CurrentViewer, after: Annotated[str, Query()] = ""
-) -> Response:
-    if not viewer.is_authenticated:
-        return login_first(request, QUEUE)
-    block = "queue_items" if is_htmx(request) and after else None
-    return _queue_page(request, db, _queue_regions(viewer), after=after, block=block)
+def queue(viewer: Partner, db: DB, pages: Pages, after: Annotated[str, Query()] = "") -> Response:
+    block = "queue_items" if pages.htmx and after else None
+    return _queue_page(pages, db, _queue_regions(viewer), after=after, block=block)
 
 
 def _queue_page(
-    request: Request,
-    db: Session,
+    pages: PageRenderer,
+    db: DB,
     region_ids: set[int] | None,
     *,
     after: str,
@@ -80,7 +74,7 @@ def _queue_page(
         db,
         region_ids,
         after=queries.Cursor.decode(after),
-        limit=request.app.state.settings.page_size,
+        limit=pages.request.app.state.settings.page_size,
     )
     if answer is not None and answer.item.concern.id not in {i.concern.id for i in items}:
         items.insert(0, answer.item)  # answered meanwhile, or on another page: show it here
@@ -99,84 +93,69 @@ def _queue_page(
         "inline": False,
         "summary": summary,
     }
-    return request.app.state.templates.render(
-        request, "partner/queue.html", context, block=block, status_code=status_code
+    return pages.render("partner/queue.html", context, block=block, status_code=status_code)
+
+
+def _item_page(pages: PageRenderer, context: dict[str, Any], status_code: int = 200) -> Response:
+    """One item of the queue, alone, for htmx: the answer's outcome beside its concern."""
+    return pages.render(
+        "partner/queue.html", context | {"inline": True}, block="item", status_code=status_code
     )
+
+
+def _answered(item: queries.QueueItem, form: ReplyForm, after: str) -> Done:
+    if form.official:
+        return Done(N_("Your official answer is published."), _queue_url(after))
+    message = N_(
+        "Your reply is published. It is not an official answer, so the concern stays here."
+    )
+    return Done(message, _queue_url(after))
+
+
+def _answer_again(
+    pages: PageRenderer, db: DB, viewer: Viewer, answer: Answer, after: str, status_code: int
+) -> Response:
+    """The answer comes back beside its concern, as typed: alone for htmx, else in the queue."""
+    if pages.htmx:
+        context = {"item": answer.item, "done": None, "answer": answer, "after": after}
+        return _item_page(pages, context, status_code)
+    regions = _queue_regions(viewer)
+    return _queue_page(pages, db, regions, after=after, answer=answer, status_code=status_code)
+
+
+def queue_item(concern: VisibleConcern, viewer: Partner) -> queries.QueueItem:
+    """The concern in the URL as the queue shows it. Answering from the queue is the queue's
+    own action; anyone else replies on the concern's page."""
+    view, region = concern
+    assert region.id is not None
+    if not can(viewer, Action.answer_queue, region.id):
+        raise NotAllowed(Action.answer_queue)
+    return queries.QueueItem.of(view, region)
 
 
 @router.post("/partner/answers/{concern_id}")
 def answer_from_queue(
     request: Request,
-    concern_id: int,
+    item: Annotated[queries.QueueItem, Depends(queue_item)],
+    viewer: Partner,
+    form: Annotated[ReplyForm, Depends()],
     db: DB,
-    viewer: CurrentViewer,
-    body: Text = "",
-    official: Text = "",
+    pages: Pages,
     after: Text = "",
-    client_key: Text = "",
 ) -> Response:
-    found = concern_queries.concern_view(db, concern_id) if 0 < concern_id <= MAX_ID else None
-    if found is None or found[0].concern.hidden:
-        raise HTTPException(404)
-    if not viewer.is_authenticated:
-        return login_first(request, QUEUE)
-    view, region = found
-    assert region.id is not None
-    # Answering from the queue is the queue's own action; anyone else replies on the concern page.
-    if not can(viewer, Action.answer_queue, region.id):
-        raise NotAllowed(Action.answer_queue)
-    item = queries.QueueItem.of(view, region)
-    try:
-        service.post_reply(
-            db,
-            viewer,
-            view.concern,
-            body=body,
-            official=bool(official),
-            language=locale_of(request, region),
-            key=service.client_key(client_key),
-        )
-    except FormErrors as invalid:
-        sent_back = Answer(item, body, bool(official), errors=invalid.errors)
-        return _answer_again(request, db, viewer, sent_back, after, status_code=400)
-    except Refused as refused:
-        sent_back = Answer(item, body, bool(official), problem=refused.message)
-        return _answer_again(request, db, viewer, sent_back, after, status_code=409)
-    db.commit()
-    done = (
-        N_("Your official answer is published.")
-        if official
-        else N_("Your reply is published. It is not an official answer, so the concern stays here.")
-    )
-    if is_htmx(request):
-        context = {"item": item, "done": done, "answer": None, "after": after, "inline": True}
-        return request.app.state.templates.render(
-            request, "partner/queue.html", context, block="item"
-        )
-    flash(request, done)
-    return RedirectResponse(_queue_url(after), status_code=303)
+    language = pages.locale(item.region)
 
+    def again(failure: Failure) -> Response:
+        answer = Answer(item, form.body, bool(form.official), failure.errors, failure.problem)
+        return _answer_again(pages, db, viewer, answer, after, failure.status_code)
 
-def _answer_again(
-    request: Request, db: Session, viewer: Viewer, answer: Answer, after: str, *, status_code: int
-) -> HTMLResponse:
-    """The answer comes back beside its concern, as typed: alone for htmx, else in the queue."""
-    if is_htmx(request):
-        context = {
-            "item": answer.item,
-            "done": None,
-            "answer": answer,
-            "after": after,
-            "inline": True,
-        }
-        return request.app.state.templates.render(
-            request, "partner/queue.html", context, block="item", status_code=status_code
-        )
-    return _queue_page(
+    return act(
         request,
         db,
-        _queue_regions(viewer),
-        after=after,
-        answer=answer,
-        status_code=status_code,
+        lambda: service.post_reply(db, viewer, item.concern, form.draft(), language=language),
+        done=lambda _reply: _answered(item, form, after),
+        failed=again,
+        inline=lambda _reply, done: _item_page(
+            pages, {"item": item, "done": done.message, "answer": None, "after": after}
+        ),
     )

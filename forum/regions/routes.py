@@ -1,87 +1,45 @@
-"""The list of regions, and a region's concerns."""
+"""The list of regions, and a region's concerns. Thin: parse, query, render."""
 
-from typing import Annotated
-from urllib.parse import urlencode
-
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from forum.concerns import queries
-from forum.concerns.queries import Cursor
-from forum.i18n import N_
-from forum.models import Status
+from forum.concerns.filters import read_filters
 from forum.permissions import Action, can
-from forum.web.deps import DB, CurrentViewer
-from forum.web.htmx import is_htmx
-from forum.web.lookups import region_or_404
+from forum.regions import queries as region_queries
+from forum.web.deps import DB, ActiveRegion, AskedFilters, CurrentViewer, Pages
 
 router = APIRouter()
-MAX_SEARCH = 200
 
 
 @router.get("/", response_class=HTMLResponse)
-def regions(request: Request, db: DB, viewer: CurrentViewer) -> HTMLResponse:
-    rows = queries.regions_with_counts(db)
-    return request.app.state.templates.render(request, "regions/index.html", {"rows": rows})
+def regions(db: DB, pages: Pages) -> HTMLResponse:
+    return pages.render("regions/index.html", {"rows": region_queries.regions_with_counts(db)})
 
 
 @router.get("/r/{slug}", response_class=HTMLResponse)
 def region(
-    request: Request,
-    slug: str,
-    db: DB,
-    viewer: CurrentViewer,
-    status: Annotated[str, Query()] = "",
-    audience: Annotated[str, Query()] = "",
-    topic: Annotated[str, Query()] = "",
-    q: Annotated[str, Query(max_length=MAX_SEARCH)] = "",
-    after: Annotated[str, Query()] = "",
+    region: ActiveRegion, asked: AskedFilters, db: DB, viewer: CurrentViewer, pages: Pages
 ) -> HTMLResponse:
-    region = region_or_404(db, slug)
     assert region.id is not None
     audiences, topics = queries.audiences(db), queries.topics(db)
-    audience_ids = {a.slug: a.id for a in audiences}
-    topic_ids = {t.slug: t.id for t in topics}
-    problems = []
-    if status and status not in Status.__members__:
-        problems.append(N_("We do not know that status, so all statuses are shown."))
-        status = ""
-    if audience and audience not in audience_ids:
-        problems.append(N_("We do not know that audience, so all audiences are shown."))
-        audience = ""
-    if topic and topic not in topic_ids:
-        problems.append(N_("We do not know that topic, so all topics are shown."))
-        topic = ""
-    filters = {"status": status, "audience": audience, "topic": topic, "q": q.strip()}
-    concerns, next_cursor = queries.region_page(
-        db,
-        region.id,
-        status=status or None,
-        audience_id=audience_ids.get(audience),
-        topic_id=topic_ids.get(topic),
-        words=filters["q"],
-        after=Cursor.decode(after),
-        limit=request.app.state.settings.page_size,
-    )
+    filters = read_filters(asked, audiences=audiences, topics=topics)
+    limit = pages.request.app.state.settings.page_size
+    concerns, next_cursor = queries.region_page(db, region.id, filters, limit=limit)
     context = {
         "concerns": concerns,
         "next_cursor": next_cursor.encode() if next_cursor else None,
         "audiences": audiences,
         "topics": topics,
-        "filters": filters,
-        # The filters again, for the link to older concerns.
-        "filter_query": urlencode({name: value for name, value in filters.items() if value}),
-        "problems": problems,
+        "filters": filters.typed(),
+        "filter_query": filters.query(),  # the filters again, for the link to older concerns
+        "problems": filters.problems,
         "can_raise": can(viewer, Action.raise_concern, region.id) or not viewer.is_authenticated,
         "may_summarise": can(viewer, Action.view_summary, region.id),
         "may_record": can(viewer, Action.record_assisted, region.id),
     }
-    block = "concern_rows" if is_htmx(request) and after else None
-    return request.app.state.templates.render(
-        request,
-        "regions/show.html",
-        context,
-        block=block,
-        region=region,
-        status_code=400 if problems else 200,
+    block = "concern_rows" if pages.htmx and asked["after"] else None
+    status_code = 400 if filters.problems else 200
+    return pages.render(
+        "regions/show.html", context, block=block, region=region, status_code=status_code
     )

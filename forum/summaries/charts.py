@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from forum import labels
 from forum.i18n import N_, Message, Translator, autonym
-from forum.summaries.numbers import LONGER, NO_ANSWER, Count, Summary, Week
+from forum.summaries.figures import LONGER, NO_ANSWER, Count, Summary, Week
 
 INK = "#1d5c3a"
 SECOND = "#1a4d8f"

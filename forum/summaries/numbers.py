@@ -20,9 +20,8 @@ The same definitions hold on the page and in every export:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
-from fractions import Fraction
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -45,180 +44,29 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from forum.models import Audience, Concern, ConcernAudience, Reply, Source, Status, Topic
-from forum.summaries.filters import Filters
-
-HOUR = 3600
-DAY = 24 * HOUR
-WEEK = 7 * DAY
-ANSWERED_WITHIN = WEEK
-# Counts below this in a breakdown can be left out (Filters.suppress_small_counts).
-SMALL_COUNT = 5
-LIST_LENGTH = 5
-MEDIAN, NINETIETH = 50, 90
-# Weeks run Monday to Sunday (ISO), counted from Monday 5 January 1970, 00:00 UTC.
-FIRST_MONDAY = date(1970, 1, 5)
-FIRST_MONDAY_EPOCH = 4 * DAY
-# How long people waited for a first official answer: up to each limit, in seconds.
-WAIT_LIMITS: tuple[tuple[str, int], ...] = (
-    ("day", DAY),
-    ("three_days", 3 * DAY),
-    ("week", WEEK),
-    ("two_weeks", 2 * WEEK),
-    ("four_weeks", 4 * WEEK),
+from forum.summaries.figures import (
+    ANSWERED_WITHIN,
+    FIRST_MONDAY_EPOCH,
+    HOUR,
+    LIST_LENGTH,
+    LONGER,
+    MEDIAN,
+    NINETIETH,
+    NO_ANSWER,
+    WAIT_LIMITS,
+    WEEK,
+    AnswerTimes,
+    ConcernLine,
+    Count,
+    OrganisationFigures,
+    Summary,
+    Week,
+    hide_small_counts,
+    interpolate,
+    monday_of,
+    week_index,
 )
-LONGER, NO_ANSWER = "longer", "no_answer"
-
-
-@dataclass(frozen=True)
-class Count:
-    """One line of a breakdown. `key` is a slug or a language code ("" for none); `count` is
-    None when it was below SMALL_COUNT and small counts are hidden."""
-
-    key: str
-    count: int | None
-    name: str | None = None  # the stored name of an audience or topic
-
-
-@dataclass(frozen=True)
-class AnswerTimes:
-    """Official answers for a set of concerns: how many, how many within 7 days, and the median
-    and 90th percentile of the hours to the first one (None when nothing was answered)."""
-
-    answered: int | None
-    within_week: int | None
-    median_hours: float | None
-    p90_hours: float | None
-
-
-@dataclass(frozen=True)
-class OrganisationFigures:
-    organisation: str | None  # None: the partner had no organisation when answering
-    times: AnswerTimes
-
-    @property
-    def share_within_week(self) -> float | None:
-        return share(self.times.within_week, self.times.answered)
-
-
-@dataclass(frozen=True)
-class ConcernLine:
-    id: int
-    title: str
-    created_at: datetime
-    support_count: int
-
-
-@dataclass(frozen=True)
-class Week:
-    monday: date
-    new: int | None
-    answered: int | None
-
-
-@dataclass(frozen=True)
-class Summary:
-    total: int
-    times: AnswerTimes
-    waits: list[Count] = field(default_factory=list)
-    by_status: list[Count] = field(default_factory=list)
-    by_audience: list[Count] = field(default_factory=list)
-    by_topic: list[Count] = field(default_factory=list)
-    by_language: list[Count] = field(default_factory=list)
-    by_source: list[Count] = field(default_factory=list)
-    organisations: list[OrganisationFigures] = field(default_factory=list)
-    oldest_unanswered: list[ConcernLine] = field(default_factory=list)
-    most_supported: list[ConcernLine] = field(default_factory=list)
-    weeks: list[Week] = field(default_factory=list)
-    small_counts_hidden: bool = False
-
-    @property
-    def share_answered(self) -> float | None:
-        return share(self.times.answered, self.total)
-
-    @property
-    def share_within_week(self) -> float | None:
-        return share(self.times.within_week, self.total)
-
-
-# The rules: pure functions.
-
-
-def share(part: int | None, whole: int | None) -> float | None:
-    """part / whole, or None when either is unknown or there is nothing to share."""
-    if part is None or not whole:
-        return None
-    return part / whole
-
-
-def percentile_position(n: int, p: int) -> tuple[int, Fraction]:
-    """Where the p-th percentile of n sorted values sits: an index from 0, and how far
-    towards the next value (see `percentile`)."""
-    index, rest = divmod(p * (n - 1), 100)
-    return index, Fraction(rest, 100)
-
-
-def percentile(values: Sequence[int | float], p: int) -> float | None:
-    """The p-th percentile, by linear interpolation between the closest ranks.
-
-    This is the common method ("R-7"): numpy's default, Excel's PERCENTILE.INC, PostgreSQL's
-    percentile_cont. Sort the n values; the percentile sits at position p/100 × (n − 1),
-    counting from 0; when that falls between two values, take the point as far between them.
-    So the median of 1, 2, 3, 4 is 2.5, and the 90th percentile of 1, 2, ..., 10 is 9.1.
-    None for no values.
-    """
-    ordered = sorted(values)
-    if not ordered:
-        return None
-    return _interpolate(dict(enumerate(ordered)), len(ordered), p)
-
-
-def _interpolate(sorted_at: dict[int, Any], n: int, p: int) -> float:
-    """The percentile from the values at the positions `percentile_position` names."""
-    index, fraction = percentile_position(n, p)
-    low = sorted_at[index]
-    high = sorted_at.get(index + 1, low)
-    return float(low + fraction * (high - low))
-
-
-def hide_small_counts(summary: Summary) -> Summary:
-    """The summary with every breakdown count from 1 to SMALL_COUNT - 1 left out (None), and an
-    organisation's figures left out when it answered fewer than SMALL_COUNT concerns. Totals,
-    shares and zeros stay: they do not point at a few people."""
-
-    def hidden(value: int | None) -> int | None:
-        return None if value is not None and 0 < value < SMALL_COUNT else value
-
-    def counts(lines: list[Count]) -> list[Count]:
-        return [replace(line, count=hidden(line.count)) for line in lines]
-
-    def organisation(figures: OrganisationFigures) -> OrganisationFigures:
-        if hidden(figures.times.answered) is not None:
-            return figures
-        return replace(figures, times=AnswerTimes(None, None, None, None))
-
-    return replace(
-        summary,
-        waits=counts(summary.waits),
-        by_status=counts(summary.by_status),
-        by_audience=counts(summary.by_audience),
-        by_topic=counts(summary.by_topic),
-        by_language=counts(summary.by_language),
-        by_source=counts(summary.by_source),
-        organisations=[organisation(figures) for figures in summary.organisations],
-        weeks=[replace(w, new=hidden(w.new), answered=hidden(w.answered)) for w in summary.weeks],
-        small_counts_hidden=True,
-    )
-
-
-def week_index(day: date) -> int:
-    return (day - FIRST_MONDAY).days // 7
-
-
-def monday_of(index: int) -> date:
-    return FIRST_MONDAY + timedelta(weeks=index)
-
-
-# The queries.
+from forum.summaries.filters import Filters
 
 
 def summarise(
@@ -468,7 +316,7 @@ def _answer_times(
 def _times(sorted_at: dict[int, int], n: int, *, within: int | None) -> AnswerTimes:
     if not n:
         return AnswerTimes(0, within, None, None)
-    median, p90 = (_interpolate(sorted_at, n, p) / HOUR for p in (MEDIAN, NINETIETH))
+    median, p90 = (interpolate(sorted_at, n, p) / HOUR for p in (MEDIAN, NINETIETH))
     return AnswerTimes(n, within, median, p90)
 
 

@@ -3,66 +3,110 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from forum.concerns import queries
 from forum.errors import FormErrors, NotAllowed
-from forum.i18n import Message, translator
+from forum.i18n import Message, Translator, translator
 from forum.models import Audience, Region, Topic
 from forum.permissions import Action, Viewer, can
-from forum.summaries import charts, exports
+from forum.summaries import charts, records, writers
 from forum.summaries.filters import FIELDS, Filters, read_filters
 from forum.summaries.numbers import summarise
-from forum.web.deps import DB, CurrentViewer
-from forum.web.lookups import region_or_404
-from forum.web.templating import here, locale_of
+from forum.web.deps import DB, ActiveRegion, Pages, SignedIn
+from forum.web.templating import Pages as PageRenderer
 
 router = APIRouter()
 Typed = Annotated[str, Query()]
 PRIVATE = {"Cache-Control": "private, no-store"}
 
 
-def _may_summarise(request: Request, viewer: Viewer, region: Region) -> Response | None:
-    """None when the viewer may; a visitor is sent to log in and back; others get 403."""
-    if not viewer.is_authenticated:
-        return RedirectResponse(f"/login?next={quote(here(request), safe='')}", status_code=303)
+def leader_of(region: ActiveRegion, viewer: SignedIn) -> Viewer:
+    """The viewer, who must lead the region (or be an admin): else 403."""
     assert region.id is not None
     if not can(viewer, Action.view_summary, region.id):
         raise NotAllowed(Action.view_summary)
-    return None
+    return viewer
 
 
-@router.get("/r/{slug}/summary", response_class=HTMLResponse)
-def summary(
-    request: Request,
-    slug: str,
+@dataclass
+class Asked:
+    """A summary or an export asked for: its region and filters as typed (into the summary's
+    form, or an export's link), read and checked; `filters` is None when one is wrong."""
+
+    pages: PageRenderer
+    region: Region
+    typed: dict[str, str]
+    audiences: Sequence[Audience]
+    topics: Sequence[Topic]
+    filters: Filters | None = None
+    errors: dict[str, Message] = field(default_factory=dict)
+
+    @property
+    def i18n(self) -> Translator:
+        return translator(self.pages.locale(self.region))
+
+    def page(self, context: dict[str, Any] | None = None) -> HTMLResponse:
+        """The summary page: its figures, or its form with what to put right."""
+        return self.pages.render(
+            "summaries/summary.html",
+            {
+                "typed": self.typed,
+                "errors": self.errors,
+                "audiences": self.audiences,
+                "topics": self.topics,
+                "made_on": datetime.now(UTC),
+                "wording": charts.Wording(self.i18n),
+                "summary": None,
+                **(context or {}),
+            },
+            region=self.region,
+            status_code=400 if self.errors else 200,
+            headers=PRIVATE,
+        )
+
+
+def asked(
+    region: ActiveRegion,
+    viewer: Annotated[Viewer, Depends(leader_of)],
     db: DB,
-    viewer: CurrentViewer,
+    pages: Pages,
     since: Typed = "",
     until: Typed = "",
     audience: Typed = "",
     topic: Typed = "",
     small_counts: Typed = "",
-) -> Response:
-    region = region_or_404(db, slug)
-    if refused := _may_summarise(request, viewer, region):
-        return refused
+) -> Asked:
     typed = dict(zip(FIELDS, (since, until, audience, topic, small_counts), strict=True))
     audiences, topics = queries.audiences(db), queries.topics(db)
+    found = Asked(pages, region, typed, audiences, topics)
     try:
-        filters = read_filters(typed, audiences, topics)
+        found.filters = read_filters(typed, audiences, topics)
     except FormErrors as invalid:
-        return _page(request, region, typed, audiences, topics, errors=invalid.errors)
-    assert region.id is not None
-    figures = summarise(db, region.id, filters, audiences=audiences, topics=topics)
-    wording = _wording(request, region)
+        found.errors = invalid.errors
+    return found
+
+
+Summary = Annotated[Asked, Depends(asked)]
+
+
+@router.get("/r/{slug}/summary", response_class=HTMLResponse)
+def summary(summary: Summary, db: DB) -> Response:
+    if summary.filters is None:
+        return summary.page()
+    assert summary.region.id is not None
+    figures = summarise(
+        db, summary.region.id, summary.filters, audiences=summary.audiences, topics=summary.topics
+    )
+    wording = charts.Wording(summary.i18n)
     context = {
-        "filters": filters,
+        "filters": summary.filters,
         "summary": figures,
         "charts": {
             "waits": charts.answer_times(figures, wording),
@@ -71,42 +115,9 @@ def summary(
             "trend": charts.trend(figures, wording),
         },
         "trend_weeks": charts.TREND_WEEKS,
-        "exports": _export_links(region, filters),
+        "exports": _export_links(summary.region, summary.filters),
     }
-    return _page(request, region, typed, audiences, topics, context=context)
-
-
-def _page(
-    request: Request,
-    region: Region,
-    typed: dict[str, str],
-    audiences: Sequence[Audience],
-    topics: Sequence[Topic],
-    *,
-    errors: dict[str, Message] | None = None,
-    context: dict[str, Any] | None = None,
-) -> HTMLResponse:
-    return request.app.state.templates.render(
-        request,
-        "summaries/summary.html",
-        {
-            "typed": typed,
-            "errors": errors or {},
-            "audiences": audiences,
-            "topics": topics,
-            "made_on": datetime.now(UTC),
-            "wording": _wording(request, region),
-            "summary": None,
-            **(context or {}),
-        },
-        region=region,
-        status_code=400 if errors else 200,
-        headers=PRIVATE,
-    )
-
-
-def _wording(request: Request, region: Region) -> charts.Wording:
-    return charts.Wording(translator(locale_of(request, region)))
+    return summary.page(context)
 
 
 def _export_links(region: Region, filters: Filters) -> list[tuple[str, str]]:
@@ -117,44 +128,33 @@ def _export_links(region: Region, filters: Filters) -> list[tuple[str, str]]:
     ]
 
 
+def export_format(format: str) -> str:
+    """csv, xlsx or json: any other ending names no file (404)."""
+    if format not in writers.WRITERS:
+        raise HTTPException(404)
+    return format
+
+
 @router.get("/r/{slug}/export.{format}")
 def export(
-    request: Request,
-    slug: str,
-    format: str,
-    db: DB,
-    viewer: CurrentViewer,
-    since: Typed = "",
-    until: Typed = "",
-    audience: Typed = "",
-    topic: Typed = "",
-    small_counts: Typed = "",
+    format: Annotated[str, Depends(export_format)], summary: Summary, db: DB, pages: Pages
 ) -> Response:
-    region = region_or_404(db, slug)
-    if format not in exports.WRITERS:
-        raise HTTPException(404)
-    if refused := _may_summarise(request, viewer, region):
-        return refused
-    typed = dict(zip(FIELDS, (since, until, audience, topic, small_counts), strict=True))
-    audiences, topics = queries.audiences(db), queries.topics(db)
-    try:
-        filters = read_filters(typed, audiences, topics)
-    except FormErrors as invalid:
-        # Never a file about the wrong concerns: the form, with what to put right.
-        return _page(request, region, typed, audiences, topics, errors=invalid.errors)
-    prepared = exports.prepare(
+    if summary.filters is None:
+        return summary.page()  # never a file about the wrong concerns: what to put right
+    state = pages.request.app.state
+    prepared = records.prepare(
         db,
-        request.app.state.engine,
-        region,
-        filters,
-        audiences=audiences,
-        topics=topics,
-        base_url=request.app.state.settings.base_url,
-        i18n=translator(locale_of(request, region)),
+        state.engine,
+        summary.region,
+        summary.filters,
+        audiences=summary.audiences,
+        topics=summary.topics,
+        base_url=state.settings.base_url,
+        i18n=summary.i18n,
     )
-    name = exports.filename(prepared, format)
+    name = writers.filename(prepared, format)
     return StreamingResponse(
-        exports.WRITERS[format](prepared),
-        media_type=exports.MEDIA_TYPES[format],
+        writers.WRITERS[format](prepared),
+        media_type=writers.MEDIA_TYPES[format],
         headers={"Content-Disposition": f'attachment; filename="{name}"', **PRIVATE},
     )

@@ -1,14 +1,29 @@
-"""Request dependencies with short names: DB (a session) and CurrentViewer (who is asking)."""
+"""What routes ask for by name: a database session, who is asking, the page renderer, and the
+region or concern the URL names (a 404 otherwise).
 
-from collections.abc import Iterator
+    def show(concern: VisibleConcern, viewer: SignedIn, pages: Pages) -> Response: ...
+
+Each is an `Annotated` dependency, so the rule it stands for ("must be signed in", "the
+concern, unless hidden") is written once and read in the signature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Query, Request
 from sqlmodel import Session
 
-from forum.accounts.service import roles_of
-from forum.models import User
+from forum.accounts.queries import roles_of
+from forum.concerns import queries as concern_queries
+from forum.concerns.filters import MAX_SEARCH
+from forum.ids import parse_id
+from forum.models import Region, User
 from forum.permissions import VISITOR, Viewer
+from forum.regions import queries as region_queries
+from forum.web.templating import Pages as PageRenderer
+from forum.web.templating import here
 
 SESSION_USER = "uid"
 
@@ -35,3 +50,73 @@ def get_viewer(request: Request, db: DB) -> Viewer:
 
 
 CurrentViewer = Annotated[Viewer, Depends(get_viewer)]
+
+
+class LoginRequired(Exception):
+    """A visitor asked for what needs an account: off to the login page, then `back_to`."""
+
+    def __init__(self, back_to: str) -> None:
+        super().__init__(back_to)
+        self.back_to = back_to
+
+
+def signed_in(back_to: str | None = None) -> Callable[[Request, Viewer], Viewer]:
+    """The viewer, who must be logged in. `back_to` is where the login page sends them next,
+    formatted with the URL's parameters ("/c/{concern_id}"): the page a POST came from.
+    Without it, the page asked for."""
+
+    def viewer_signed_in(request: Request, viewer: CurrentViewer) -> Viewer:
+        if viewer.user is None:
+            raise LoginRequired(back_to.format(**request.path_params) if back_to else here(request))
+        return viewer
+
+    return viewer_signed_in
+
+
+SignedIn = Annotated[Viewer, Depends(signed_in())]
+
+
+def pages_of(request: Request, viewer: CurrentViewer) -> PageRenderer:
+    """The page renderer; it knows who is asking (for the header's links, and the forms)."""
+    return PageRenderer(request)
+
+
+Pages = Annotated[PageRenderer, Depends(pages_of)]
+
+
+def active_region(slug: str, db: DB) -> Region:
+    """The active region the URL's slug names; anything else is a 404."""
+    region = region_queries.active_region(db, slug)
+    if region is None:
+        raise HTTPException(404)
+    return region
+
+
+ActiveRegion = Annotated[Region, Depends(active_region)]
+
+
+def visible_concern(concern_id: str, db: DB) -> concern_queries.Shown:
+    """The concern the URL names, with its region, unless it is hidden or its region is not
+    active (a 404, as for a number that names nothing)."""
+    number = parse_id(concern_id)
+    found = concern_queries.concern_view(db, number) if number else None
+    if found is None or found.view.concern.hidden:
+        raise HTTPException(404)
+    return found
+
+
+VisibleConcern = Annotated[concern_queries.Shown, Depends(visible_concern)]
+
+
+def asked_filters(
+    status: Annotated[str, Query(description="open, answered, resolved or closed")] = "",
+    audience: Annotated[str, Query(description="An audience's slug")] = "",
+    topic: Annotated[str, Query(description="A topic's slug")] = "",
+    q: Annotated[str, Query(max_length=MAX_SEARCH, description="Words in the text")] = "",
+    after: Annotated[str, Query(description="The cursor from a page's next URL")] = "",
+) -> dict[str, str]:
+    """The region filters in the query string, as sent (concerns/filters.py reads them)."""
+    return {"status": status, "audience": audience, "topic": topic, "q": q, "after": after}
+
+
+AskedFilters = Annotated[dict[str, str], Depends(asked_filters)]

@@ -2,117 +2,19 @@
 
 from __future__ import annotations
 
-import secrets
-from datetime import date, datetime
-from typing import Any
-from urllib.parse import quote
+from typing import Any, TypedDict, Unpack
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
-from jinja2.runtime import Context
 from jinja2_fragments import render_block
 
-from forum import labels
-from forum.i18n import (
-    LANG_COOKIE,
-    OFFERED_LOCALES,
-    PSEUDO_LOCALE,
-    Message,
-    Translator,
-    autonym,
-    bcp47,
-    negotiate,
-    translator,
-)
+from forum.i18n import LANG_COOKIE, OFFERED_LOCALES, PSEUDO_LOCALE, negotiate, translator
 from forum.models import Region
 from forum.permissions import VISITOR, Viewer
-from forum.resources import resource_dir
+from forum.rendering import make_environment
 from forum.web.assets import Assets
 from forum.web.csrf import csrf_token
 from forum.web.flash import pop_flashes
-from forum.web.text import plain_text
-
-
-@pass_context
-def _gettext(context: Context, msgid: str) -> str:
-    i18n: Translator = context["i18n"]
-    return i18n.gettext(msgid)
-
-
-@pass_context
-def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
-    i18n: Translator = context["i18n"]
-    return i18n.ngettext(singular, plural, n)
-
-
-@pass_context
-def _translate(context: Context, message: Message | str) -> str:
-    """`{{ error|t }}`: a message from Python code, in the reader's language."""
-    i18n: Translator = context["i18n"]
-    return i18n.message(message)
-
-
-@pass_context
-def _ago(context: Context, moment: datetime) -> str:
-    i18n: Translator = context["i18n"]
-    return i18n.ago(moment)
-
-
-@pass_context
-def _age(context: Context, moment: datetime) -> str:
-    i18n: Translator = context["i18n"]
-    return i18n.age(moment)
-
-
-@pass_context
-def _day(context: Context, value: date) -> str:
-    i18n: Translator = context["i18n"]
-    return i18n.day(value)
-
-
-@pass_context
-def _datetime(context: Context, moment: datetime, format: str = "medium") -> str:
-    i18n: Translator = context["i18n"]
-    return i18n.timestamp(moment, format)
-
-
-@pass_context
-def _number(context: Context, value: int) -> str:
-    i18n: Translator = context["i18n"]
-    return i18n.number(value)
-
-
-def make_environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(resource_dir("templates")),
-        autoescape=True,
-        undefined=StrictUndefined,
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,
-    )
-    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.policies["ext.i18n.trimmed"] = True
-    env.filters.update(
-        t=_translate,
-        ago=_ago,
-        age=_age,
-        day=_day,
-        datetime=_datetime,
-        number=_number,
-        plain=plain_text,
-        urlquote=lambda value: quote(str(value), safe=""),
-        bcp47=bcp47,
-    )
-    env.globals.update(
-        labels=labels,
-        autonym=autonym,
-        offered_locales=OFFERED_LOCALES,
-        new_client_key=lambda: secrets.token_urlsafe(18),
-    )
-    return env
 
 
 def viewer_of(request: Request) -> Viewer:
@@ -154,7 +56,16 @@ class LazyCsrfToken:
         return True
 
 
+class RenderOptions(TypedDict, total=False):
+    block: str | None  # an htmx request's named block, rather than the whole page
+    region: Region | None  # the page's region: its language comes before English
+    status_code: int
+    headers: dict[str, str] | None
+
+
 class Templates:
+    """The app's templates, rendered for one request: its language, its viewer, its token."""
+
     def __init__(self, assets: Assets, *, source_url: str = "") -> None:
         self.env = make_environment()
         self.env.globals["static"] = assets.url
@@ -165,12 +76,9 @@ class Templates:
         request: Request,
         name: str,
         context: dict[str, Any] | None = None,
-        *,
-        block: str | None = None,
-        region: Region | None = None,
-        status_code: int = 200,
-        headers: dict[str, str] | None = None,
+        **options: Unpack[RenderOptions],
     ) -> HTMLResponse:
+        region, block = options.get("region"), options.get("block")
         i18n = translator(locale_of(request, region))
         # Error pages for crashes are rendered outside the session middleware.
         has_session = "session" in request.scope
@@ -188,7 +96,30 @@ class Templates:
             html = self.env.get_template(name).render(full)
         else:
             html = render_block(self.env, name, block, full)
+        status_code, headers = options.get("status_code", 200), options.get("headers")
         response = HTMLResponse(html, status_code=status_code, headers=headers)
         response.headers["Content-Language"] = i18n.lang
         response.headers["Vary"] = "Accept-Language, Cookie, HX-Request"
         return response
+
+
+class Pages:
+    """The templates bound to the request being answered: what a route renders with."""
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+        self._templates: Templates = request.app.state.templates
+
+    def render(
+        self, name: str, context: dict[str, Any] | None = None, **options: Unpack[RenderOptions]
+    ) -> HTMLResponse:
+        return self._templates.render(self.request, name, context, **options)
+
+    def locale(self, region: Region | None = None) -> str:
+        """The reader's language: their choice, the switcher, the browser, then the region's."""
+        return locale_of(self.request, region)
+
+    @property
+    def htmx(self) -> bool:
+        """Whether htmx asks, for one block of the page rather than all of it."""
+        return self.request.headers.get("HX-Request") == "true"

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Playwright, expect
 
 from forum import labels
-from forum.summaries.exports import COLUMNS
+from forum.summaries.records import COLUMNS
 from tests.browser.conftest import Server
 from tests.browser.test_journeys import (
     REGION,
@@ -149,7 +149,7 @@ def test_a_visitor_is_asked_to_log_in_and_then_sees_the_summary(
 ) -> None:
     page = journey_context.new_page()
     page.goto(SUMMARY)
-    expect(page).to_have_url(re.compile(r"/login\?next=%2Fr%2Falentejo%2Fsummary$"))
+    expect(page).to_have_url(re.compile(r"/login\?next=/r/alentejo/summary$"))
     expect(page.locator("#figures")).to_have_count(0)
 
     page.locator("#name").fill("leader")
