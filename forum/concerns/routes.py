@@ -50,7 +50,7 @@ class Writing:
     pages: PageRenderer
 
 
-def writing(
+async def writing(
     request: Request, region: ActiveRegion, viewer: SignedIn, db: DB, pages: Pages
 ) -> Writing:
     return Writing(request, region, viewer, db, pages)
@@ -117,7 +117,7 @@ def raise_concern(form: Annotated[ConcernForm, Depends()], at: InRegion) -> Resp
     return _send(at, form, create, _raised, NEW)
 
 
-def recorder(at: InRegion) -> Writing:
+async def recorder(at: InRegion) -> Writing:
     """Someone who may record concerns for people in this region (its moderators)."""
     assert at.region.id is not None
     if not can(at.viewer, Action.record_assisted, at.region.id):
@@ -199,7 +199,9 @@ class ConcernPage:
         )
 
 
-def concern_page(shown: VisibleConcern, db: DB, viewer: CurrentViewer, pages: Pages) -> ConcernPage:
+async def concern_page(
+    shown: VisibleConcern, db: DB, viewer: CurrentViewer, pages: Pages
+) -> ConcernPage:
     return ConcernPage(pages, db, viewer, shown)
 
 

@@ -123,7 +123,7 @@ def _answer_again(
     return _queue_page(pages, db, regions, after=after, answer=answer, status_code=status_code)
 
 
-def queue_item(concern: VisibleConcern, viewer: Partner) -> queries.QueueItem:
+async def queue_item(concern: VisibleConcern, viewer: Partner) -> queries.QueueItem:
     """The concern in the URL as the queue shows it. Answering from the queue is the queue's
     own action; anyone else replies on the concern's page."""
     view, region = concern

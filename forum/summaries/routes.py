@@ -27,7 +27,7 @@ Typed = Annotated[str, Query()]
 PRIVATE = {"Cache-Control": "private, no-store"}
 
 
-def leader_of(region: ActiveRegion, viewer: SignedIn) -> Viewer:
+async def leader_of(region: ActiveRegion, viewer: SignedIn) -> Viewer:
     """The viewer, who must lead the region (or be an admin): else 403."""
     assert region.id is not None
     if not can(viewer, Action.view_summary, region.id):
@@ -128,7 +128,7 @@ def _export_links(region: Region, filters: Filters) -> list[tuple[str, str]]:
     ]
 
 
-def export_format(format: str) -> str:
+async def export_format(format: str) -> str:
     """csv, xlsx or json: any other ending names no file (404)."""
     if format not in writers.WRITERS:
         raise HTTPException(404)

@@ -4,12 +4,15 @@ region or concern the URL names (a 404 otherwise).
     def show(concern: VisibleConcern, viewer: SignedIn, pages: Pages) -> Response: ...
 
 Each is an `Annotated` dependency, so the rule it stands for ("must be signed in", "the
-concern, unless hidden") is written once and read in the signature.
+concern, unless hidden") is written once and read in the signature. Those that do no
+database work are `async`: FastAPI runs a plain `def` dependency in a thread of its own, one
+hop each. Those that query stay in threads: on the event loop, a wait for a pooled connection
+would hold up the very requests that are about to give one back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, Request
@@ -28,7 +31,7 @@ from forum.web.templating import here
 SESSION_USER = "uid"
 
 
-def get_db(request: Request) -> Iterator[Session]:
+async def get_db(request: Request) -> AsyncIterator[Session]:
     with Session(request.app.state.engine, expire_on_commit=False) as session:
         yield session
 
@@ -60,12 +63,14 @@ class LoginRequired(Exception):
         self.back_to = back_to
 
 
-def signed_in(back_to: str | None = None) -> Callable[[Request, Viewer], Viewer]:
+def signed_in(
+    back_to: str | None = None,
+) -> Callable[[Request, Viewer], Coroutine[None, None, Viewer]]:
     """The viewer, who must be logged in. `back_to` is where the login page sends them next,
     formatted with the URL's parameters ("/c/{concern_id}"): the page a POST came from.
     Without it, the page asked for."""
 
-    def viewer_signed_in(request: Request, viewer: CurrentViewer) -> Viewer:
+    async def viewer_signed_in(request: Request, viewer: CurrentViewer) -> Viewer:
         if viewer.user is None:
             raise LoginRequired(back_to.format(**request.path_params) if back_to else here(request))
         return viewer
@@ -76,7 +81,7 @@ def signed_in(back_to: str | None = None) -> Callable[[Request, Viewer], Viewer]
 SignedIn = Annotated[Viewer, Depends(signed_in())]
 
 
-def pages_of(request: Request, viewer: CurrentViewer) -> PageRenderer:
+async def pages_of(request: Request, viewer: CurrentViewer) -> PageRenderer:
     """The page renderer; it knows who is asking (for the header's links, and the forms)."""
     return PageRenderer(request)
 
@@ -108,7 +113,7 @@ def visible_concern(concern_id: str, db: DB) -> concern_queries.Shown:
 VisibleConcern = Annotated[concern_queries.Shown, Depends(visible_concern)]
 
 
-def asked_filters(
+async def asked_filters(
     status: Annotated[str, Query(description="open, answered, resolved or closed")] = "",
     audience: Annotated[str, Query(description="An audience's slug")] = "",
     topic: Annotated[str, Query(description="A topic's slug")] = "",
