@@ -8,18 +8,21 @@ from urllib.parse import quote
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.gzip import GZipMiddleware, GZipResponder, IdentityResponder
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from forum.accounts.account_routes import router as account_router
+from forum.accounts.password_routes import router as passwords_router
 from forum.accounts.routes import router as accounts_router
 from forum.accounts.throttle import LoginThrottle
+from forum.admin.catalog_routes import router as admin_catalog_router
+from forum.admin.invite_routes import router as invite_router
+from forum.admin.people_routes import router as admin_people_router
+from forum.admin.region_routes import router as admin_regions_router
 from forum.api import errors as api_errors
 from forum.api.routes import router as api_router
 from forum.concerns.routes import router as concerns_router
-from forum.db import head_revision, make_engine
+from forum.db import head_revision, make_engine, writer
 from forum.errors import NotAllowed
 from forum.feeds.routes import router as feeds_router
 from forum.moderation.action_routes import router as moderation_actions_router
@@ -33,6 +36,7 @@ from forum.offline.routes import router as offline_router
 from forum.operations import logs
 from forum.operations.requests import RequestLog
 from forum.operations.routes import router as operations_router
+from forum.pacing import Pacing
 from forum.partner.routes import router as partner_router
 from forum.regions.routes import router as regions_router
 from forum.settings import Settings
@@ -42,82 +46,10 @@ from forum.web.csrf import verify_csrf
 from forum.web.deps import LoginRequired
 from forum.web.guards import refuse_nul_bytes
 from forum.web.htmx import redirect
+from forum.web.middleware import BodyLimit, GZip, HeadAsGet, SecurityHeaders
 from forum.web.templating import Templates
 
 log = logging.getLogger("forum")
-
-SECURITY_HEADERS = [
-    (
-        b"content-security-policy",
-        b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        b"base-uri 'self'; form-action 'self'; frame-ancestors 'none'; object-src 'none'",
-    ),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"same-origin"),
-    (b"x-frame-options", b"DENY"),
-    (b"permissions-policy", b"geolocation=(), camera=(), microphone=()"),
-]
-# Only when Agora is served over https: browsers then refuse plain http to it for a year.
-HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
-
-
-def _one_vary(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
-    """Vary names each request header once (the session middleware adds Cookie again)."""
-    seen: dict[bytes, bytes] = {}
-    for name, value in headers:
-        if name.lower() == b"vary":
-            for part in value.split(b","):
-                seen.setdefault(part.strip().lower(), part.strip())
-    if not seen:
-        return headers
-    others = [(name, value) for name, value in headers if name.lower() != b"vary"]
-    return [*others, (b"vary", b", ".join(seen.values()))]
-
-
-class SecurityHeaders:
-    """Adds the security headers to every response (pure ASGI: no per-request overhead),
-    and says each Vary name once."""
-
-    def __init__(self, app: ASGIApp, *, https: bool = False) -> None:
-        self.app = app
-        self.headers = [*SECURITY_HEADERS, HSTS] if https else SECURITY_HEADERS
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = _one_vary(list(message.get("headers", [])))
-                message["headers"] = [*headers, *self.headers]
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-
-class GZip(GZipMiddleware):
-    """Starlette's gzip, except that it reads Accept-Encoding as the static files do: Starlette
-    looks for the word "gzip" anywhere, so `gzip;q=0` (no gzip, thanks) got gzip."""
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        responder: ASGIApp
-        if assets.accepts_gzip(Headers(scope=scope).get("accept-encoding", "")):
-            responder = GZipResponder(
-                self.app,
-                self.minimum_size,
-                compresslevel=self.compresslevel,
-                thread_minimum_size=self.thread_minimum_size,
-                exclude_content_types=self.exclude_content_types,
-            )
-        else:
-            responder = IdentityResponder(
-                self.app, self.minimum_size, exclude_content_types=self.exclude_content_types
-            )
-        await responder(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -133,24 +65,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings)
+    app.state.writer = writer(app.state.engine)
     app.state.head_revision = head_revision(settings.database_url)
     app.state.login_throttle = LoginThrottle.from_settings(settings)
+    app.state.pacing = Pacing.from_settings(settings)
     app.state.mailer = worker.mailer_for(settings)  # a malformed FORUM_SMTP_URL stops here
     emails.configure(app.state.engine, settings)
     app.state.assets = assets.Assets()
     app.state.release_version = release_version(app.state.assets, settings.release)
     app.state.templates = Templates(app.state.assets, source_url=settings.source_url)
-    app.add_middleware(
-        SessionMiddleware,
-        secret_key=settings.resolved_secret_key(),
-        session_cookie="agora_session",
-        max_age=60 * 60 * 24 * 30,
-        same_site="lax",
-        https_only=settings.secure_cookies,
-    )
-    app.add_middleware(SecurityHeaders, https=settings.secure_cookies)
-    app.add_middleware(GZip, minimum_size=800)
-    app.add_middleware(RequestLog)
+    _add_middleware(app, settings)
     app.include_router(assets.router)
     app.include_router(operations_router)
     # The pages are HTML for people; the OpenAPI document describes the JSON API only.
@@ -158,6 +82,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         regions_router,
         concerns_router,
         accounts_router,
+        account_router,
+        passwords_router,
+        admin_regions_router,
+        admin_catalog_router,
+        admin_people_router,
+        invite_router,
         notifications_router,
         flags_router,
         moderation_queue_router,
@@ -173,6 +103,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _add_small_routes(app)
     _add_error_pages(app)
     return app
+
+
+def _add_middleware(app: FastAPI, settings: Settings) -> None:
+    """From the innermost to the outermost: each added wraps those added before it."""
+    app.add_middleware(HeadAsGet)
+    limits = {"plain": settings.max_body_bytes, "multipart": settings.max_multipart_bytes}
+    app.add_middleware(BodyLimit, **limits)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.resolved_secret_key(),
+        session_cookie="agora_session",
+        max_age=60 * 60 * 24 * 30,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
+    app.add_middleware(SecurityHeaders, https=settings.secure_cookies)
+    app.add_middleware(GZip, minimum_size=800)
+    app.add_middleware(RequestLog)
 
 
 def _add_small_routes(app: FastAPI) -> None:

@@ -20,17 +20,42 @@ from forum.settings import Settings
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
+# What writes begins its transaction with BEGIN IMMEDIATE on SQLite (see _begin).
+WRITING = {"sqlite_begin": "immediate"}
+# A session that mostly looks (the tests' own): no transaction is begun, so each statement
+# sees what others committed, as under PostgreSQL's READ COMMITTED.
+OBSERVING = {"sqlite_begin": "none"}
+
+
 def make_engine(settings: Settings) -> Engine:
     if settings.is_sqlite:
         engine = create_engine(
             settings.database_url, connect_args={"check_same_thread": False, "timeout": 5}
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _begin)
         return engine
     return create_engine(settings.database_url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
+def writer(engine: Engine) -> Engine:
+    """The engine for a request that writes: on SQLite its transaction takes the write lock
+    when it begins, so that it waits its turn (busy_timeout) instead of failing at its first
+    write after another writer ("database is locked")."""
+    return engine.execution_options(**WRITING)
+
+
+def _begin(connection: Connection) -> None:
+    """SQLite transactions begin here, not in Python's sqlite3 module, which begins them only
+    before a write: a SAVEPOINT outside a transaction would then be a transaction of its own,
+    committed when released, whatever the rest of the request does."""
+    mode = connection.get_execution_options().get("sqlite_begin")
+    if mode != "none":
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if mode == "immediate" else "BEGIN")
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # transactions begin in _begin
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -41,8 +66,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """A session for work outside a request (CLI, demo data), committed on success."""
-    with Session(engine, expire_on_commit=False) as session:
+    """A session for work outside a request (CLI, demo data), committed on success. It may
+    write, so it waits its turn for SQLite's write lock when it begins (see writer)."""
+    with Session(writer(engine), expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

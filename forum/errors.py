@@ -1,5 +1,7 @@
 """Errors the domain raises, with messages ready to translate for the person who caused them."""
 
+from datetime import timedelta
+
 from forum.i18n import Message
 
 
@@ -21,3 +23,12 @@ class Refused(Exception):
     def __init__(self, message: Message) -> None:
         super().__init__(message.msgid)
         self.message = message
+
+
+class TooSoon(Exception):
+    """Allowed, but not this often (429): the form comes back with when to send it again."""
+
+    def __init__(self, message: Message, wait: timedelta) -> None:
+        super().__init__(message.msgid)
+        self.message = message
+        self.wait = wait

@@ -10,7 +10,7 @@ import gettext
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -165,7 +165,17 @@ class Translator:
         if isinstance(message, str):
             return message
         text = self.gettext(message.msgid)
-        return text % message.params if message.params else text
+        if not message.params:
+            return text
+        # A length of time in a message reads as "in 12 minutes", in the reader's language.
+        params = {
+            name: self.duration(value) if isinstance(value, timedelta) else value
+            for name, value in message.params.items()
+        }
+        return text % params
+
+    def duration(self, wait: timedelta) -> str:
+        return format_timedelta(wait, add_direction=True, threshold=1.0, locale=self.babel)
 
     def timestamp(self, moment: datetime, format: str = "medium") -> str:
         return format_datetime(moment, format=format, locale=self.babel)

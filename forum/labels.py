@@ -38,6 +38,15 @@ TOPIC = {
     "public_services": N_("Public services"),
     "other": N_("Something else"),
 }
+ROLE = {
+    "partner": N_("Partner"),
+    "moderator": N_("Moderator"),
+    "leader": N_("Pilot leader"),
+}
+ORGANISATION_KIND = {
+    "technology_provider": N_("Technology provider"),
+    "local_administration": N_("Local administration"),
+}
 SOURCE = {
     "web": N_("Written on this site"),
     "meeting": N_("Recorded at a meeting"),
@@ -63,6 +72,16 @@ MODERATION_ACTION = {
     "block": N_("Stopped someone from writing"),
     "unblock": N_("Let someone write again"),
     "record_assisted": N_("Recorded a concern for someone they met or spoke to on the phone"),
+    "region_create": N_("Added a region"),
+    "region_edit": N_("Changed a region"),
+    "topic_create": N_("Added a topic"),
+    "topic_edit": N_("Changed a topic"),
+    "organisation_create": N_("Added an organisation"),
+    "organisation_edit": N_("Changed an organisation"),
+    "grant": N_("Gave someone a role"),
+    "revoke": N_("Took a role away"),
+    "invite": N_("Invited someone"),
+    "invitation_accepted": N_("Accepted an invitation"),
 }
 
 

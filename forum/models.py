@@ -19,6 +19,13 @@ class Role(StrEnum):
     leader = "leader"
 
 
+class OrganisationKind(StrEnum):
+    """The two sides of a pilot: who supplies the services, and who asked for them."""
+
+    technology_provider = "technology_provider"
+    local_administration = "local_administration"
+
+
 class Status(StrEnum):
     open = "open"
     answered = "answered"
@@ -70,6 +77,18 @@ class Region(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class Organisation(SQLModel, table=True):
+    """A partner organisation: a technology provider or a local administration. A partner
+    answers for one; the official answer shows it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    # The name folded for comparison: "Energia Lda" and "energia lda" are one organisation.
+    name_key: str = Field(max_length=120, unique=True)
+    kind: str = Field(max_length=32)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=60)
@@ -78,7 +97,8 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=255)
     email: str | None = Field(default=None, max_length=254)
     locale: str | None = Field(default=None, max_length=16)
-    organisation: str | None = Field(default=None, max_length=120)
+    # The organisation a partner answers for (organisations are never deleted).
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     is_admin: bool = Field(default=False)
     # A blocked person can read but no longer post; what they wrote stays unless hidden.
     blocked_at: datetime | None = None
@@ -192,8 +212,10 @@ class ModerationEvent(SQLModel, table=True):
     __tablename__ = "moderation_event"
 
     id: int | None = Field(default=None, primary_key=True)
-    actor_id: int = Field(foreign_key="user.id", index=True)
-    region_id: int = Field(foreign_key="region.id", index=True)
+    # None: the operator, from the `forum` command on the server.
+    actor_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    # None for what concerns every region: a topic or an organisation.
+    region_id: int | None = Field(default=None, foreign_key="region.id", index=True)
     action: str = Field(max_length=32)
     target_type: str = Field(max_length=16)
     target_id: int
@@ -281,3 +303,48 @@ class Attempt(SQLModel, table=True):
     action: str = Field(max_length=32)
     key: str = Field(max_length=64)
     at: datetime = Field(default_factory=utcnow)
+
+
+class UserSession(SQLModel, table=True):
+    """A browser logged in as a person. The session cookie carries a random id; the table keeps
+    only its hash. Logging out, changing or resetting the password, and erasing the account
+    delete the rows, so a copied cookie stops working everywhere at once."""
+
+    __tablename__ = "user_session"
+
+    id_hash: str = Field(max_length=64, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class Invitation(SQLModel, table=True):
+    """An email address asked to take a role in a region (a partner, for an organisation).
+    The link it gets carries a token; the table keeps only its hash. Single use, 7 days."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    email: str = Field(max_length=254)
+    region_id: int = Field(foreign_key="region.id", index=True, ondelete="CASCADE")
+    role: str = Field(max_length=16)
+    organisation_id: int | None = Field(
+        default=None, foreign_key="organisation.id", ondelete="SET NULL"
+    )
+    invited_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    accepted_at: datetime | None = None
+    accepted_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+
+
+class PasswordReset(SQLModel, table=True):
+    """A link to choose a new password, mailed on request: single use, one hour. The table
+    keeps only the hash of its token."""
+
+    __tablename__ = "password_reset"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None

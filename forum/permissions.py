@@ -9,15 +9,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from forum.models import Concern, Role, User
+from forum.models import Concern, Organisation, Role, User
 
 
 @dataclass(frozen=True)
 class Viewer:
-    """The person making a request: a visitor (no user) or a user with their roles."""
+    """The person making a request: a visitor (no user) or a user with their roles, and for a
+    partner the organisation they answer for."""
 
     user: User | None = None
     roles: frozenset[tuple[int, str]] = field(default_factory=frozenset)
+    organisation: Organisation | None = None
+    # Whoever runs the `forum` command on the server: an administrator without an account.
+    operator: bool = False
 
     @property
     def id(self) -> int | None:
@@ -29,7 +33,7 @@ class Viewer:
 
     @property
     def is_admin(self) -> bool:
-        return bool(self.user and self.user.is_admin)
+        return self.operator or bool(self.user and self.user.is_admin)
 
     def has_role(self, region_id: int, role: Role) -> bool:
         return (region_id, role.value) in self.roles
@@ -44,6 +48,7 @@ class Viewer:
 
 
 VISITOR = Viewer()
+OPERATOR = Viewer(operator=True)
 
 
 class Action(StrEnum):
@@ -60,6 +65,8 @@ class Action(StrEnum):
     answer_queue = "answer_queue"  # the partner's queue of concerns awaiting an official answer
     view_summary = "view_summary"  # the region's summary and its exports
     view_moderation_log = "view_moderation_log"
+    administer = "administer"  # create and edit regions, topics and organisations
+    manage_people = "manage_people"  # give and take roles in a region, invite people to one
 
 
 Rule = Callable[[Viewer, int, Concern | None], bool]
@@ -75,6 +82,10 @@ def _held(*roles: Role) -> Rule:
         return viewer.is_admin or any(viewer.has_role(region_id, role) for role in roles)
 
     return rule
+
+
+def _admin(viewer: Viewer, _region_id: int, _concern: Concern | None) -> bool:
+    return viewer.is_admin
 
 
 def _author_or(*roles: Role) -> Rule:
@@ -101,6 +112,8 @@ RULES: dict[Action, Rule] = {
     Action.answer_queue: _held(Role.partner),
     Action.view_summary: _held(Role.leader),
     Action.view_moderation_log: _held(Role.moderator, Role.leader),
+    Action.administer: _admin,
+    Action.manage_people: _held(Role.leader),
 }
 
 

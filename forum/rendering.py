@@ -93,8 +93,9 @@ def _options(
     context: Context, rows: Iterable[Any], table: dict[str, Message] | None = None
 ) -> list[tuple[str, str]]:
     """(value, label) pairs for a list to choose from, in the reader's language: from rows
-    with a slug and a name (topics, audiences: `table` names those it translates), from
-    slugs (named by `table`), from a {value: label} table, or from (value, label) pairs."""
+    with a slug and a name (topics, audiences: `table` names those it translates) or with a
+    number and a name (organisations), from slugs (named by `table`), from a {value: label}
+    table, or from (value, label) pairs."""
     if isinstance(rows, dict):
         return [(value, _i18n(context).message(label)) for value, label in rows.items()]
     pairs = []
@@ -104,6 +105,8 @@ def _options(
         elif hasattr(row, "slug"):
             label = labels.label(table or {}, row.slug, row.name)
             pairs.append((row.slug, _i18n(context).message(label)))
+        elif hasattr(row, "name"):  # a row known by its number (an organisation)
+            pairs.append((str(row.id), row.name))
         else:
             value, label = row
             pairs.append((str(value), _i18n(context).message(label)))
@@ -140,6 +143,8 @@ def make_environment(*, autoescape: bool = True) -> Environment:
         labels=labels,
         autonym=autonym,
         offered_locales=OFFERED_LOCALES,
+        # Each language as a list to choose from shows it: in its own words.
+        locale_options=[(code, autonym(code)) for code in OFFERED_LOCALES],
         new_client_key=lambda: secrets.token_urlsafe(18),
     )
     return env

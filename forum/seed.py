@@ -15,7 +15,7 @@ import random
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, Table, func, insert, select, text
@@ -27,46 +27,26 @@ from forum.models import (
     Concern,
     ConcernAudience,
     Membership,
+    Organisation,
+    OrganisationKind,
     Region,
     Reply,
     Role,
-    Status,
     Support,
     Topic,
     User,
 )
+from forum.seed_rows import Ids, RegionPeople, Rows, one_concern
 
 CHUNK = 5000
-LOCALES = ("pt_PT", "es", "it", "fi", "sv", "nb", "de", "ca", "en")
-ORGANISATIONS = ("Energia", "Mobilidade", "Saúde Digital")
-TITLES = {
-    "pt_PT": [
-        "O autocarro a pedido não vem",
-        "A aplicação da energia não abre",
-        "Sem rede na aldeia",
-    ],
-    "es": [
-        "El autobús a demanda no llega",
-        "La aplicación no funciona en mi móvil",
-        "Sin cobertura",
-    ],
-    "it": ["Il bus a chiamata non arriva", "L'app dell'energia non si apre", "Niente segnale"],
-    "fi": ["Kutsutaksi ei tule", "Sovellus ei käynnisty", "Ei verkkoa kylässä"],
-    "sv": ["Anropsbussen kommer inte", "Appen startar inte", "Ingen täckning i byn"],
-    "nb": ["Bestillingsbussen kommer ikke", "Appen åpner ikke", "Ingen dekning på gården"],
-    "de": ["Der Rufbus kommt nicht", "Die Energie-App öffnet nicht", "Kein Netz im Dorf"],
-    "ca": ["L'autobús a demanda no arriba", "L'aplicació no s'obre", "Sense cobertura al poble"],
-    "en": [
-        "The on-demand bus never comes",
-        "The energy app will not open",
-        "No signal in the village",
-    ],
-}
-BODY = (
-    "{title}. Já tentei três vezes esta semana; a minha vizinha também. "
-    "Who can tell us when it will work? Gràcies, kiitos, tack."
-)
 Progress = Callable[[str, int, int], None]
+LOCALES = ("pt_PT", "es", "it", "fi", "sv", "nb", "de", "ca", "en")
+# Each region's partner organisations, and their kind.
+ORGANISATIONS = (
+    ("Energia", OrganisationKind.technology_provider),
+    ("Mobilidade", OrganisationKind.technology_provider),
+    ("Câmara Municipal", OrganisationKind.local_administration),
+)
 
 
 @dataclass
@@ -76,26 +56,6 @@ class Seeded:
     concerns: int = 0
     replies: int = 0
     supports: int = 0
-
-
-@dataclass
-class _Ids:
-    """The next free id of each table: rows get their ids here, so replies can name their
-    concern without reading it back."""
-
-    next: dict[str, int]
-
-    def take(self, table: str) -> int:
-        value = self.next[table]
-        self.next[table] = value + 1
-        return value
-
-
-@dataclass
-class _RegionPeople:
-    region_id: int
-    locale: str
-    partners: list[tuple[int, str]]  # (user id, organisation)
 
 
 def seed(
@@ -110,7 +70,7 @@ def seed(
     rng = random.Random(random_seed)
     seeded = Seeded()
     with Session(engine) as session:
-        ids = _Ids({name: _next_id(session, table) for name, table in _TABLES.items()})
+        ids = Ids({name: _next_id(session, table) for name, table in _TABLES.items()})
         topic_ids = list(session.execute(select(col(Topic.id))).scalars())
         audience_ids = list(session.execute(select(col(Audience.id))).scalars())
         password_hash = hash_password(secrets.token_urlsafe(24))
@@ -122,9 +82,9 @@ def seed(
         done = 0
         for start in range(0, concerns, CHUNK):
             counts = reply_counts[start : start + CHUNK]
-            rows = _Rows()
+            rows = Rows()
             for reply_count in counts:
-                _one_concern(rng, ids, rows, rng.choice(people), citizens, reply_count)
+                one_concern(rng, ids, rows, rng.choice(people), citizens, reply_count)
             rows.concern_audiences = [
                 {"concern_id": row["id"], "audience_id": audience_id}
                 for row in rows.concerns
@@ -134,7 +94,7 @@ def seed(
                 row["topic_id"] = (
                     rng.choice(topic_ids) if topic_ids and rng.random() < 0.85 else None
                 )
-            rows.insert(session)
+            _insert_rows(session, rows)
             session.commit()
             done += len(counts)
             seeded.concerns += len(rows.concerns)
@@ -152,6 +112,7 @@ _TABLES: dict[str, Table] = {
     "user": User.__table__,  # type: ignore[attr-defined]
     "concern": Concern.__table__,  # type: ignore[attr-defined]
     "reply": Reply.__table__,  # type: ignore[attr-defined]
+    "organisation": Organisation.__table__,  # type: ignore[attr-defined]
 }
 
 
@@ -160,12 +121,13 @@ def _next_id(session: Session, table: Table) -> int:
 
 
 def _regions_and_staff(
-    session: Session, ids: _Ids, count: int, password_hash: str, seeded: Seeded
-) -> list[_RegionPeople]:
+    session: Session, ids: Ids, count: int, password_hash: str, seeded: Seeded
+) -> list[RegionPeople]:
     taken = set(session.execute(select(col(Region.slug))).scalars())
     numbers = (n for n in range(1, 10**9) if f"seed-{n}" not in taken)
     now = datetime.now(UTC)
     people, region_rows, user_rows, memberships = [], [], [], []
+    organisations: list[dict[str, Any]] = []
     for position in range(count):
         number = next(numbers)
         region_id, locale = ids.take("region"), LOCALES[position % len(LOCALES)]
@@ -183,18 +145,21 @@ def _regions_and_staff(
         seeded.regions.append(f"seed-{number}")
         partners = []
         for role, organisation in [
-            *((Role.partner, f"{name} {number}") for name in ORGANISATIONS),
+            *(
+                (Role.partner, _organisation(ids, organisations, name, kind, number))
+                for name, kind in ORGANISATIONS
+            ),
             (Role.moderator, None),
             (Role.leader, None),
         ]:
             user_id = ids.take("user")
-            user_rows.append(
-                _user_row(user_id, f"seed-{role.value}-{user_id}", password_hash, organisation)
-            )
+            name = f"seed-{role.value}-{user_id}"
+            user_rows.append(_user_row(user_id, name, password_hash, organisation))
             memberships.append({"user_id": user_id, "region_id": region_id, "role": role.value})
             if organisation:
-                partners.append((user_id, organisation))
-        people.append(_RegionPeople(region_id, locale, partners))
+                partners.append((user_id, organisation["name"]))
+        people.append(RegionPeople(region_id, locale, partners))
+    _insert(session, _TABLES["organisation"], organisations)
     _insert(session, _TABLES["region"], region_rows)
     _insert(session, _TABLES["user"], user_rows)
     _insert(session, Membership.__table__, memberships)  # type: ignore[attr-defined]
@@ -202,8 +167,24 @@ def _regions_and_staff(
     return people
 
 
+def _organisation(
+    ids: Ids, rows: list[dict[str, Any]], name: str, kind: OrganisationKind, number: int
+) -> dict[str, Any]:
+    """A new organisation of this region's partners ("Energia 3"), among the rows to insert."""
+    full = f"{name} {number}"
+    row = {
+        "id": ids.take("organisation"),
+        "name": full,
+        "name_key": full.casefold(),
+        "kind": kind.value,
+        "created_at": datetime.now(UTC),
+    }
+    rows.append(row)
+    return row
+
+
 def _user_row(
-    user_id: int, name: str, password_hash: str, organisation: str | None
+    user_id: int, name: str, password_hash: str, organisation: dict[str, Any] | None
 ) -> dict[str, Any]:
     return {
         "id": user_id,
@@ -212,7 +193,7 @@ def _user_row(
         "password_hash": password_hash,
         "email": None,
         "locale": None,
-        "organisation": organisation,
+        "organisation_id": organisation["id"] if organisation else None,
         "is_admin": False,
         "blocked_at": None,
         "blocked_reason": None,
@@ -220,7 +201,7 @@ def _user_row(
     }
 
 
-def _citizens(session: Session, ids: _Ids, count: int, password_hash: str) -> list[int]:
+def _citizens(session: Session, ids: Ids, count: int, password_hash: str) -> list[int]:
     citizens = [ids.take("user") for _ in range(count)]
     for start in range(0, count, CHUNK):
         _insert(
@@ -243,120 +224,11 @@ def _spread(rng: random.Random, replies: int, concerns: int) -> list[int]:
     return counts
 
 
-@dataclass
-class _Rows:
-    concerns: list[dict[str, Any]] = field(default_factory=list)
-    replies: list[dict[str, Any]] = field(default_factory=list)
-    supports: list[dict[str, Any]] = field(default_factory=list)
-    concern_audiences: list[dict[str, Any]] = field(default_factory=list)
-
-    def insert(self, session: Session) -> None:
-        _insert(session, _TABLES["concern"], self.concerns)
-        _insert(session, _TABLES["reply"], self.replies)
-        _insert(session, Support.__table__, self.supports)  # type: ignore[attr-defined]
-        _insert(session, ConcernAudience.__table__, self.concern_audiences)  # type: ignore[attr-defined]
-
-
-def _one_concern(
-    rng: random.Random,
-    ids: _Ids,
-    rows: _Rows,
-    region: _RegionPeople,
-    citizens: list[int],
-    reply_count: int,
-) -> None:
-    concern_id = ids.take("concern")
-    language = region.locale if rng.random() < 0.8 else "en"
-    title = rng.choice(TITLES[language])
-    created = datetime.now(UTC) - timedelta(seconds=rng.randrange(365 * 24 * 3600))
-    author = rng.choice(citizens)
-    replied = _Replied(concern_id, language, created)
-    for position in range(reply_count):
-        _one_reply(rng, ids, rows, region, citizens, replied, first=position == 0)
-    if replied.first_answer is not None:
-        status = Status.resolved if rng.random() < 0.3 else Status.answered
-    else:
-        status = Status.closed if rng.random() < 0.1 else Status.open
-    supporters = rng.sample(citizens, min(len(citizens), int(rng.paretovariate(1.8)) - 1))
-    rows.supports.extend(
-        {"concern_id": concern_id, "user_id": user_id, "created_at": created}
-        for user_id in supporters
-    )
-    moment = replied.moment
-    rows.concerns.append(
-        {
-            "id": concern_id,
-            "region_id": region.region_id,
-            "author_id": author,
-            "title": title,
-            "body": BODY.format(title=title),
-            "language": language,
-            "topic_id": None,
-            "status": status.value,
-            "close_reason": "off_topic" if status == Status.closed else None,
-            "duplicate_of_id": None,
-            "source": rng.choices(("web", "meeting", "phone"), (85, 10, 5))[0],
-            "created_at": created,
-            "last_activity_at": moment,
-            "first_official_answer_at": replied.first_answer,
-            "resolved_at": moment + timedelta(days=1) if status == Status.resolved else None,
-            "support_count": len(supporters),
-            "reply_count": reply_count,
-            "hidden": rng.random() < 0.01,
-            "hidden_reason": None,
-            "locked": False,
-            "source_person": None,
-            "source_meeting": None,
-            "source_date": None,
-            "publication_consent": None,
-        }
-    )
-
-
-@dataclass
-class _Replied:
-    """A concern's replies so far: the last one's time, and the first official answer's."""
-
-    concern_id: int
-    language: str
-    moment: datetime
-    first_answer: datetime | None = None
-
-
-def _one_reply(
-    rng: random.Random,
-    ids: _Ids,
-    rows: _Rows,
-    region: _RegionPeople,
-    citizens: list[int],
-    replied: _Replied,
-    *,
-    first: bool,
-) -> None:
-    """Most first replies are official answers, within days (some after weeks); later ones
-    are mostly citizens, a day or two apart."""
-    official = rng.random() < (0.8 if first else 0.15)
-    waiting = official and replied.first_answer is None
-    hours = rng.lognormvariate(3.2, 1.3) if waiting else rng.expovariate(1 / 30)
-    replied.moment += timedelta(hours=hours)
-    hidden = rng.random() < 0.01
-    partner_id, organisation = rng.choice(region.partners)
-    if waiting and not hidden:
-        replied.first_answer = replied.moment
-    rows.replies.append(
-        {
-            "id": ids.take("reply"),
-            "concern_id": replied.concern_id,
-            "author_id": partner_id if official else rng.choice(citizens),
-            "body": "Obrigado. We are looking into it; kiitos for telling us.",
-            "language": replied.language,
-            "official": official,
-            "organisation": organisation if official else None,
-            "created_at": replied.moment,
-            "hidden": hidden,
-            "hidden_reason": "Personal data" if hidden else None,
-        }
-    )
+def _insert_rows(session: Session, rows: Rows) -> None:
+    _insert(session, _TABLES["concern"], rows.concerns)
+    _insert(session, _TABLES["reply"], rows.replies)
+    _insert(session, Support.__table__, rows.supports)  # type: ignore[attr-defined]
+    _insert(session, ConcernAudience.__table__, rows.concern_audiences)  # type: ignore[attr-defined]
 
 
 def _insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:

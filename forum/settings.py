@@ -98,6 +98,16 @@ class Settings(BaseSettings):
     login_limit_per_client: int = Field(default=10, ge=1)
     login_limit_per_account: int = Field(default=20, ge=1)
     login_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # Posts a person may send within an hour (forum.pacing); one client address, three times
+    # as many (registrations: as many). The region's staff are not counted.
+    # The most a request may send, in bytes: a form with a file (a photo), and anything else.
+    # More is refused with 413 before it is read.
+    max_body_bytes: int = Field(default=1_000_000, ge=10_000)
+    max_multipart_bytes: int = Field(default=16_000_000, ge=10_000)
+    registrations_per_hour: int = Field(default=10, ge=1)
+    concerns_per_hour: int = Field(default=10, ge=1)
+    replies_per_hour: int = Field(default=60, ge=1)
+    flags_per_hour: int = Field(default=30, ge=1)
     # Worker processes of `forum serve` when --workers is not given.
     workers: int = Field(default=1, ge=1, le=64)
     # How each log line is written: readable text, or one JSON object a line.

@@ -119,7 +119,7 @@ def domain_modules() -> list[str]:
         name
         for name in names
         if not name.startswith(WEB_MODULES)
-        and not name.endswith(("routes", "forms"))
+        and not name.endswith(("routes", "forms", "deps"))
         and name not in ("forum.operations.requests",)
     ]
 

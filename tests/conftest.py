@@ -14,17 +14,26 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from forum.accounts import service as accounts
 from forum.app import create_app
-from forum.db import upgrade
+from forum.db import OBSERVING, upgrade
 from forum.settings import Settings
 from tests.factories import Factory
+from tests.mailbox import Mailbox, free_port
 
 POSTGRES_URL = os.environ.get("FORUM_TEST_DATABASE_URL", "")
+
+# Argon2id as Agora uses it, with the smallest cost: a real hash, checked as in production,
+# without 150 ms of deliberate slowness for each of the suite's thousand logins. The servers
+# the browser tests start keep the real cost.
+accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+accounts._DUMMY_HASH = accounts._hasher.hash("not a real password")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
@@ -131,10 +140,23 @@ def client(app) -> Iterator[TestClient]:
 
 @pytest.fixture
 def db(app) -> Iterator[Session]:
-    with Session(app.state.engine, expire_on_commit=False) as session:
+    """The test's own session: it sees at once what the app committed (see OBSERVING)."""
+    with Session(
+        app.state.engine.execution_options(**OBSERVING), expire_on_commit=False
+    ) as session:
         yield session
 
 
 @pytest.fixture
 def make(db: Session) -> Factory:
     return Factory(db)
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    """A real SMTP server for one test; a test module sends the app's mail to it with
+    `settings` overridden by `tests.mailbox.sending_to`."""
+    box = Mailbox(free_port())
+    box.start()
+    yield box
+    box.stop()

@@ -15,10 +15,14 @@ from sqlalchemy import Engine, event
 from sqlmodel import Session, select
 
 from forum.accounts.service import grant, hash_password, name_key
+from forum.admin.invitations import LIFETIME, token_hash
 from forum.models import (
     Audience,
     Concern,
     ConcernAudience,
+    Invitation,
+    Organisation,
+    OrganisationKind,
     Region,
     Reply,
     Role,
@@ -56,17 +60,19 @@ class Factory:
         *,
         roles: dict[Role, list[Region]] | None = None,
         admin: bool = False,
-        organisation: str | None = None,
+        organisation: str | Organisation | None = None,
         **fields,
     ) -> User:
         name = name or f"person-{next(_numbers)}"
+        if isinstance(organisation, str):
+            organisation = self.organisation(organisation)
         user = self._save(
             User(
                 name=name,
                 name_key=name_key(name),
                 password_hash=password_hash(),
                 is_admin=admin,
-                organisation=organisation,
+                organisation_id=organisation.id if organisation else None,
                 **fields,
             )
         )
@@ -75,6 +81,36 @@ class Factory:
                 grant(self.db, user, role, region)
         self.db.commit()
         return user
+
+    def organisation(
+        self, name: str | None = None, kind: str = OrganisationKind.technology_provider
+    ) -> Organisation:
+        """The organisation with this name, made the first time it is named."""
+        name = name or f"Organisation {next(_numbers)}"
+        found = self.db.exec(select(Organisation).where(Organisation.name_key == name_key(name)))
+        return found.first() or self._save(
+            Organisation(name=name, name_key=name_key(name), kind=kind)
+        )
+
+    def invitation(
+        self, region: Region, inviter: User, *, role: str = "partner", organisation: str = ""
+    ) -> str:
+        """A fresh invitation to the region; returns the token its link carries."""
+        token, now = f"token-{next(_numbers)}", utcnow()
+        assert region.id is not None
+        self._save(
+            Invitation(
+                token_hash=token_hash(token),
+                email="invited@example.org",
+                region_id=region.id,
+                role=role,
+                organisation_id=self.organisation(organisation).id if organisation else None,
+                invited_by_id=inviter.id,
+                created_at=now,
+                expires_at=now + LIFETIME,
+            )
+        )
+        return token
 
     def concern(self, region: Region, author: User, **fields) -> Concern:
         number = next(_numbers)
@@ -100,7 +136,7 @@ class Factory:
                 concern_id=concern.id,
                 author_id=author.id,
                 official=official,
-                organisation=author.organisation if official else None,
+                organisation=self._organisation_name(author) if official else None,
                 **fields,
             )
         )
@@ -111,6 +147,10 @@ class Factory:
                 concern.status = Status.answered
         self._save(concern)
         return reply
+
+    def _organisation_name(self, user: User) -> str | None:
+        found = self.db.get(Organisation, user.organisation_id) if user.organisation_id else None
+        return found.name if found else None
 
     def _save(self, thing):  # type: ignore[no-untyped-def]
         self.db.add(thing)
@@ -150,7 +190,8 @@ def count_queries(engine: Engine) -> Iterator[list[str]]:
     statements: list[str] = []
 
     def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        statements.append(statement)
+        if not statement.startswith("BEGIN"):  # SQLite's transactions begin in forum.db
+            statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", record)
     try:

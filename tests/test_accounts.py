@@ -256,3 +256,36 @@ def test_it_does_not_save_the_account_page_for_a_visitor(client, db):
 
     assert response.status_code == 303
     assert response.headers["location"] == "/login?next=/account"
+
+
+def test_the_account_page_lists_ones_own_concerns_newest_first(client, make):
+    region = make.region("vale")
+    maria, other = make.user("Maria"), make.user("Other")
+    older = make.concern(region, maria, title="The bus is late")
+    hidden = make.concern(region, maria, title="A hidden one", hidden=True)
+    make.concern(region, other, title="Not hers")
+    log_in(client, maria)
+
+    page = html(client.get("/account"))
+
+    rows = page.select("#your-concerns .concern-row")
+    assert [row.h3.text for row in rows] == ["A hidden one", "The bus is late"]
+    assert "Hidden by a moderator" in rows[0].text
+    assert rows[1].a["href"] == f"/c/{older.id}"
+    assert hidden.id is not None
+
+
+def test_the_account_page_pages_through_many_concerns(client, make):
+    region = make.region("vale")
+    maria = make.user("Maria")
+    for number in range(25):
+        make.concern(region, maria, title=f"Concern {number}")
+    log_in(client, maria)
+
+    first = html(client.get("/account"))
+    older = first.select_one("#your-concerns .more a")["href"]
+    second = html(client.get(older))
+
+    titles = [row.h3.text for row in first.select("#your-concerns .concern-row")]
+    titles += [row.h3.text for row in second.select("#your-concerns .concern-row")]
+    assert titles == [f"Concern {number}" for number in range(24, -1, -1)]

@@ -403,7 +403,7 @@ def test_it_runs_the_same_number_of_queries_for_5_and_50_concerns(client, make, 
     )
     with count_queries(app.state.engine) as listing:
         assert len(client.get("/api/regions").json()) == 2
-    assert len(listing) == 1
+    assert len(listing) == 1, listing
 
 
 def test_it_runs_the_same_number_of_queries_for_5_and_50_replies(client, make, app):

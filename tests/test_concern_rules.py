@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, col, func, select
 
-from forum.accounts.queries import roles_of
+from forum.accounts.service import viewer_of
 from forum.concerns import service
 from forum.concerns.status import change_status
 from forum.concerns.texts import Draft, ReplyDraft
@@ -27,11 +27,6 @@ from forum.models import (
 )
 from forum.permissions import Viewer
 from tests.factories import Factory
-
-
-def viewer_of(db: Session, user: User) -> Viewer:
-    assert user.id is not None
-    return Viewer(user, roles_of(db, user.id))
 
 
 def count(db: Session, model: type, *where) -> int:

@@ -8,15 +8,12 @@ logging in; the settings refuse a malformed SMTP URL.
 from __future__ import annotations
 
 import re
-import socket
 import threading
 import time
 from datetime import timedelta
-from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 import pytest
-from aiosmtpd.controller import Controller
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
@@ -40,50 +37,10 @@ from forum.notifications import events, outbox, tokens, worker
 from forum.notifications.preferences import choose
 from forum.settings import Settings, SettingsError, SmtpServer, parse_smtp_url
 from tests.factories import html, log_in, post
+from tests.mailbox import Mailbox, free_port, html_of, text_of
 
 SECRET = "test-secret-key-that-is-long-enough-for-production-use"
 A_DAY_LATER = timedelta(hours=25)
-
-
-class Mailbox:
-    """A real SMTP server that keeps what it receives, parsed with the email package."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.messages: list[EmailMessage] = []
-        self.senders: list[str] = []
-        self.controller: Controller | None = None
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        self.senders.append(envelope.mail_from)
-        return "250 OK"
-
-    def start(self) -> None:
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages if m["To"] == address]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def text_of(message: EmailMessage) -> str:
-    return message.get_body(("plain",)).get_content()
-
-
-def html_of(message: EmailMessage) -> str:
-    return message.get_body(("html",)).get_content()
 
 
 @pytest.fixture
@@ -453,6 +410,7 @@ def test_it_delivers_later_when_the_mail_server_was_down(
     assert too_soon.sent == 0
     assert later.sent == 1
     assert len(stopped_mailbox.messages) == 1
+    make.db.rollback()  # end the read transaction, to see what the worker wrote
     make.db.refresh(row)
     assert row.sent_at is not None and row.attempts == 1
 

@@ -7,18 +7,18 @@ from dataclasses import dataclass
 import pytest
 from sqlmodel import Session, col, func, select
 
-from forum.accounts.queries import roles_of
+from forum.accounts.service import viewer_of
 from forum.models import (
     Concern,
     ConcernAudience,
     Flag,
     ModerationEvent,
+    Organisation,
     Region,
     Reply,
     Role,
     Status,
     Support,
-    User,
 )
 from forum.permissions import RULES, VISITOR, Action, Viewer, can
 from tests.factories import Factory, log_in, post
@@ -53,6 +53,8 @@ MAY: dict[Action, set[str]] = {
     Action.record_assisted: {"moderator", "admin"},
     Action.view_summary: {"leader", "admin"},
     Action.view_moderation_log: {"moderator", "leader", "admin"},
+    Action.administer: {"admin"},
+    Action.manage_people: {"leader", "admin"},
 }
 
 
@@ -61,11 +63,6 @@ class World:
     region: Region
     concern: Concern
     viewers: dict[str, Viewer]
-
-
-def viewer_of(db: Session, user: User) -> Viewer:
-    assert user.id is not None
-    return Viewer(user, roles_of(db, user.id))
 
 
 @pytest.fixture
@@ -286,3 +283,102 @@ def test_it_answers_the_operations_routes_alike_for_every_persona(
 
     assert response.status_code == OPERATIONS_PAGES[page]
     assert "agora_http_requests" not in response.text
+
+
+# The administration: every page and every form, persona by persona. Administrators set up
+# regions, topics and organisations; the region's leader manages its people; everyone else
+# gets 403 and changes nothing (a visitor is sent to log in).
+ADMIN = {"admin"}
+MANAGERS = {"admin", "leader"}
+ADMIN_PAGES = {
+    "/admin": MANAGERS,
+    "/admin/regions": ADMIN,
+    "/admin/regions/{slug}": ADMIN,
+    "/admin/topics": ADMIN,
+    "/admin/organisations": ADMIN,
+    "/admin/people?region={slug}": MANAGERS,
+}
+ADMIN_FORMS = {
+    "create region": (
+        "/admin/regions",
+        {"slug": "new", "name": "New", "default_locale": "en"},
+        ADMIN,
+    ),
+    "edit region": ("/admin/regions/{slug}", {"name": "Renamed", "default_locale": "de"}, ADMIN),
+    "create topic": ("/admin/topics", {"slug": "water", "name": "Water"}, ADMIN),
+    "edit topic": ("/admin/topics/energy", {"name": "Power"}, ADMIN),
+    "create organisation": (
+        "/admin/organisations",
+        {"name": "Águas", "kind": "technology_provider"},
+        ADMIN,
+    ),
+    "edit organisation": (
+        "/admin/organisations/{organisation}",
+        {"name": "E", "kind": "local_administration"},
+        ADMIN,
+    ),
+    "grant": (
+        "/admin/people",
+        {"region": "{slug}", "name": "{citizen}", "role": "moderator"},
+        MANAGERS,
+    ),
+    "revoke": (
+        "/admin/people/revoke",
+        {"region": "{slug}", "person": "{moderator}", "role": "moderator"},
+        MANAGERS,
+    ),
+    "invite": (
+        "/admin/invitations",
+        {"region": "{slug}", "email": "a@example.org", "role": "moderator"},
+        MANAGERS,
+    ),
+}
+
+
+def _filled(world: World, db: Session, text: str) -> str:
+    organisation = db.exec(select(Organisation)).first()
+    return text.format(
+        slug=world.region.slug,
+        citizen=world.viewers["citizen"].user.name,
+        moderator=world.viewers["moderator"].user.id,
+        organisation=organisation.id if organisation else 0,
+    )
+
+
+@pytest.mark.parametrize(
+    ("page", "persona"),
+    [(page, persona) for page in ADMIN_PAGES for persona in PERSONAS],
+    ids=lambda value: str(value).replace(" ", "_"),
+)
+def test_it_opens_the_administration_to_exactly_its_people(
+    client, db, world: World, page: str, persona: str
+):
+    _log_in_as(client, world, persona)
+
+    response = client.get(_filled(world, db, page), follow_redirects=False)
+
+    if persona == "visitor":
+        assert response.status_code == 303 and response.headers["location"].startswith("/login")
+    else:
+        assert response.status_code == (200 if persona in ADMIN_PAGES[page] else 403)
+
+
+@pytest.mark.parametrize(
+    ("form", "persona"),
+    [(form, persona) for form in ADMIN_FORMS for persona in PERSONAS],
+    ids=lambda value: str(value).replace(" ", "_"),
+)
+def test_it_lets_exactly_the_right_people_set_up_a_region(
+    client, db, world: World, form: str, persona: str
+):
+    path, fields, allowed = ADMIN_FORMS[form]
+    _log_in_as(client, world, persona)
+    filled = {name: _filled(world, db, value) for name, value in fields.items()}
+
+    response = post(client, _filled(world, db, path), filled)
+
+    if persona == "visitor":
+        assert response.status_code == 303 and response.headers["location"].startswith("/login")
+    else:
+        assert response.status_code == (303 if persona in allowed else 403), response.text[:300]
+    assert _count(db, ModerationEvent) == (1 if persona in allowed else 0)

@@ -29,7 +29,7 @@ def settings(settings):
 def leftovers(page: str) -> list[str]:
     """Visible text (and attributes people perceive) that is not from the catalog."""
     soup = BeautifulSoup(page, "html.parser")
-    for hidden in soup(["script", "style", "time"]):
+    for hidden in soup(["script", "style", "time", "code"]):  # code: addresses, not words
         hidden.decompose()
     chunks = [soup.title.get_text()] if soup.title else []
     chunks += list(soup.body.stripped_strings) if soup.body else list(soup.stripped_strings)
@@ -218,3 +218,42 @@ def test_it_translates_the_moderation_pages_reports_and_a_blocked_account(client
     refused = post(client, f"/c/{concern.id}/support")
     assert refused.status_code == 403
     assert not leftovers(refused.text)
+
+
+ADMIN_PAGES = [
+    "/admin",
+    "/admin/regions",
+    "/admin/regions/xyzzy",
+    "/admin/topics",
+    "/admin/organisations",
+    "/admin/people?region=xyzzy",
+    "/account/password",
+]
+
+
+def test_it_translates_the_administration_pages_and_their_errors(client, world):
+    log_in(client, world["admin"])
+    sweep(client, ADMIN_PAGES)
+    for response in (
+        post(client, "/admin/regions", {"slug": "", "name": "", "default_locale": "xyzzy"}),
+        post(client, "/admin/regions/xyzzy", {"name": "", "default_locale": "xyzzy"}),
+        post(client, "/admin/topics", {"slug": "Xyzzy!", "name": ""}),
+        post(client, "/admin/organisations", {"name": "", "kind": "xyzzy"}),
+        post(client, "/admin/people", {"region": "xyzzy", "name": "xyzzy", "role": "xyzzy"}),
+        post(client, "/admin/invitations", {"region": "xyzzy", "email": "xyzzy", "role": ""}),
+        post(client, "/account/password", {"current": "xyzzy", "password": "x"}),
+    ):
+        assert response.status_code == 400, response.request.url
+        assert not leftovers(response.text), response.request.url
+
+
+def test_it_translates_the_password_and_invitation_pages(client, world, make):
+    token = make.invitation(world["region"], world["staff"], organisation="Xyzzy")
+    sweep(client, ["/password/forgot", f"/invite/{token}"])
+    for path in ("/password/reset/xyzzy", "/invite/xyzzy"):
+        gone = client.get(path)
+        assert gone.status_code == 410
+        assert not leftovers(gone.text)
+    taken = post(client, f"/invite/{token}", {"name": "xyzzy1", "password": "x"})
+    assert taken.status_code == 400
+    assert not leftovers(taken.text)

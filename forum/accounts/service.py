@@ -11,7 +11,8 @@ from sqlmodel import Session
 from forum.accounts import queries
 from forum.errors import FormErrors
 from forum.i18n import N_, OFFERED_LOCALES, Message
-from forum.models import Membership, Region, Role, User
+from forum.models import Membership, Organisation, Region, Role, User
+from forum.permissions import Viewer
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
@@ -42,25 +43,42 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def password_error(password: str) -> Message | None:
+    """What is wrong with a new password, if anything."""
+    if len(password) < MIN_PASSWORD:
+        return N_("Use a password of at least %(min)d characters.", min=MIN_PASSWORD)
+    if len(password) > MAX_PASSWORD:
+        return N_("Use a password of at most %(max)d characters.", max=MAX_PASSWORD)
+    return None
+
+
+def name_error(session: Session, name: str) -> Message | None:
+    """What is wrong with a new name (cleaned), if anything: it must be free, too."""
+    if not name:
+        return N_("Enter a name. It can be a nickname.")
+    # The folded key can be longer than the name ("ß" -> "ss"), and its column holds MAX_NAME.
+    if len(name) > MAX_NAME or len(name_key(name)) > MAX_NAME:
+        return N_("Use a name of at most %(max)d characters.", max=MAX_NAME)
+    if any(unicodedata.category(char).startswith("C") for char in name):
+        return N_("Use only letters, numbers and spaces in your name.")
+    if queries.name_taken(session, name_key(name)):
+        return TAKEN
+    return None
+
+
+TAKEN = N_("This name is already taken. Try another one.")
+
+
 def register(
     session: Session, *, name: str, password: str, email: str = "", locale: str | None = None
 ) -> User:
     name = clean_name(name)
     email = email.strip()
     errors: dict[str, Message] = {}
-    if not name:
-        errors["name"] = N_("Enter a name. It can be a nickname.")
-    # The folded key can be longer than the name ("ß" -> "ss"), and its column holds MAX_NAME.
-    elif len(name) > MAX_NAME or len(name_key(name)) > MAX_NAME:
-        errors["name"] = N_("Use a name of at most %(max)d characters.", max=MAX_NAME)
-    elif any(unicodedata.category(char).startswith("C") for char in name):
-        errors["name"] = N_("Use only letters, numbers and spaces in your name.")
-    elif queries.name_taken(session, name_key(name)):
-        errors["name"] = N_("This name is already taken. Try another one.")
-    if len(password) < MIN_PASSWORD:
-        errors["password"] = N_("Use a password of at least %(min)d characters.", min=MIN_PASSWORD)
-    elif len(password) > MAX_PASSWORD:
-        errors["password"] = N_("Use a password of at most %(max)d characters.", max=MAX_PASSWORD)
+    if message := name_error(session, name):
+        errors["name"] = message
+    if message := password_error(password):
+        errors["password"] = message
     if not valid_email(email):
         errors["email"] = N_("Enter an email address like name@example.org, or leave it empty.")
     if errors:
@@ -78,7 +96,7 @@ def register(
         with session.begin_nested():
             session.add(user)
     except IntegrityError as taken:
-        raise FormErrors({"name": N_("This name is already taken. Try another one.")}) from taken
+        raise FormErrors({"name": TAKEN}) from taken
     return user
 
 
@@ -110,8 +128,28 @@ def update_preferences(session: Session, user: User, *, locale: str, email: str)
     session.add(user)
 
 
-def grant(session: Session, user: User, role: Role, region: Region) -> None:
-    """Give a role in a region (idempotent)."""
+def grant(session: Session, user: User, role: Role, region: Region) -> bool:
+    """Give a role in a region; whether it is new (granting it again changes nothing)."""
     assert user.id is not None and region.id is not None
-    if queries.membership(session, user.id, region.id, role.value) is None:
-        session.add(Membership(user_id=user.id, region_id=region.id, role=role.value))
+    if queries.membership(session, user.id, region.id, role.value) is not None:
+        return False
+    try:
+        with session.begin_nested():  # the same role granted twice at once: one membership
+            session.add(Membership(user_id=user.id, region_id=region.id, role=role.value))
+    except IntegrityError:
+        return False
+    return True
+
+
+def check_password(user: User, password: str) -> bool:
+    try:
+        return bool(_hasher.verify(user.password_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def viewer_of(session: Session, user: User) -> Viewer:
+    """The person as the rules see them: their roles, and the organisation they answer for."""
+    assert user.id is not None
+    organisation = session.get(Organisation, user.organisation_id) if user.organisation_id else None
+    return Viewer(user, queries.roles_of(session, user.id), organisation)

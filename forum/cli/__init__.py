@@ -1,19 +1,20 @@
 """The `forum` command. Each command group lives in a module of its own:
 
-serving (serve, worker), database (db upgrade|downgrade, backup), people (users create),
-translations (i18n ...), data (export, seed).
+serving (serve, worker), database (db upgrade|downgrade, backup), administration (regions,
+topics, organisations), people (users create|grant|revoke), translations (i18n ...), data
+(export, seed).
 """
 
 from __future__ import annotations
 
 import argparse
 
-from forum.cli import data, database, people, serving, translations
+from forum.cli import administration, data, database, people, serving, translations
 from forum.cli.common import CommandError, say
 from forum.settings import SettingsError
 from forum.version import VERSION
 
-GROUPS = (serving, database, people, translations, data)
+GROUPS = (serving, database, administration, people, translations, data)
 
 
 def main(argv: list[str] | None = None) -> int:

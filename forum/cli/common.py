@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import inspect
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from forum.errors import FormErrors
+from sqlmodel import Session
+
+from forum.errors import FormErrors, Refused
 from forum.i18n import translator
 
 
@@ -40,3 +43,25 @@ def command(
     )
     parser.set_defaults(run=run)
     return parser
+
+
+@contextmanager
+def operating(options: dict[str, str] | None = None) -> Iterator[Session]:
+    """A session for a command that changes something: committed when it succeeds. The
+    domain's messages become the command's (in English), each with the option it is about
+    (`options` names those not called like their field), with exit code 2."""
+    from forum.db import make_engine, writer
+    from forum.settings import Settings
+
+    engine = make_engine(Settings())
+    try:
+        with Session(writer(engine), expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except FormErrors as invalid:
+                raise form_errors(invalid, options) from None
+            except Refused as refused:
+                raise CommandError(translator("en").message(refused.message)) from None
+    finally:
+        engine.dispose()

@@ -20,7 +20,7 @@ from forum.errors import NotAllowed
 from forum.i18n import N_, Message
 from forum.models import Concern, Region
 from forum.permissions import Action, Viewer, can
-from forum.web.actions import Done, Failure, act
+from forum.web.actions import Done, Failure, Paced, act
 from forum.web.deps import (
     DB,
     ActiveRegion,
@@ -87,6 +87,7 @@ def _send(
         lambda: create(language=language),
         done=done,
         failed=lambda failure: _form_page(at, form, failure, template),
+        paced=Paced("concern", "title"),
     )
 
 
@@ -242,6 +243,7 @@ def reply(
             problems=_problem("reply", failure),
         ),
         inline=lambda _reply, done: page(block=block, done=done.message),
+        paced=Paced("reply", "body"),
     )
 
 

@@ -17,12 +17,35 @@ from forum.concerns import queries, status
 from forum.concerns.texts import BODY, REPLY, TITLE, Draft, ReplyDraft, clean_text, one_line
 from forum.errors import FormErrors, NotAllowed, Refused
 from forum.i18n import N_, Message
-from forum.models import Concern, Region, Reply, Status, Topic, utcnow
+from forum.models import (
+    Concern,
+    Organisation,
+    OrganisationKind,
+    Region,
+    Reply,
+    Status,
+    Topic,
+    utcnow,
+)
 from forum.moderation.log import log
 from forum.notifications import events
 from forum.permissions import Action, Viewer, can
 
 TECHNOLOGY_PROVIDERS = "technology_providers"
+LOCAL_ADMINISTRATION = "local_administration"
+# The audience whose concerns a partner answers first, by the kind of their organisation.
+AUDIENCE_OF_KIND = {
+    OrganisationKind.technology_provider.value: TECHNOLOGY_PROVIDERS,
+    OrganisationKind.local_administration.value: LOCAL_ADMINISTRATION,
+}
+
+
+def audience_of(organisation: Organisation | None) -> str:
+    """The audience a partner answers for: their organisation's (technology providers when
+    they have none, as an administrator answering from the queue)."""
+    return AUDIENCE_OF_KIND.get(organisation.kind if organisation else "", TECHNOLOGY_PROVIDERS)
+
+
 # A second identical post within this time is taken as the same form sent twice.
 RESEND_WINDOW = timedelta(minutes=30)
 
@@ -147,7 +170,7 @@ def post_reply(
         body=body,
         language=language,
         official=draft.official,
-        organisation=viewer.user.organisation if draft.official else None,
+        organisation=viewer.organisation.name if draft.official and viewer.organisation else None,
         created_at=now,
         client_key=draft.key,
     )
@@ -198,6 +221,7 @@ def set_audiences(session: Session, viewer: Viewer, concern: Concern, slugs: lis
     audience_ids = [known[slug].id for slug in after]
     queries.replace_audiences(session, concern.id, [i for i in audience_ids if i is not None])
     log(session, viewer, concern, "tag", {"audiences": before}, {"audiences": after})
-    if TECHNOLOGY_PROVIDERS in after and TECHNOLOGY_PROVIDERS not in before:
-        session.flush()
-        events.tagged_for_partners(session, concern, actor_id=viewer.id)
+    for audience in (TECHNOLOGY_PROVIDERS, LOCAL_ADMINISTRATION):
+        if audience in after and audience not in before:
+            session.flush()
+            events.tagged_for_partners(session, concern, audience, actor_id=viewer.id)

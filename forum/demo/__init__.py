@@ -78,13 +78,20 @@ def load(engine: Engine, folder: Path = REGIONS_DIR) -> None:
 
 def _demo_users(session: Session) -> dict[str, User]:
     password_hash = hash_password(DEMO_PASSWORD)
+    partners = models.Organisation(
+        name=PARTNER_ORGANISATION,
+        name_key=name_key(PARTNER_ORGANISATION),
+        kind=models.OrganisationKind.technology_provider,
+    )
+    session.add(partners)
+    session.flush()
     users = {
         name: User(
             name=name,
             name_key=name_key(name),
             password_hash=password_hash,
             is_admin=name == "admin",
-            organisation=PARTNER_ORGANISATION if role == Role.partner else None,
+            organisation_id=partners.id if role == Role.partner else None,
         )
         for name, role in DEMO_USERS.items()
     }
@@ -147,14 +154,13 @@ def _add_replies(written: _Written, raised: datetime) -> datetime:
     moment = raised
     if answer := fields.get("official_answer"):
         moment += timedelta(days=2)
-        partner = written.users["partner"]
         reply = models.Reply(
             concern_id=concern.id,
             author_id=written.user_id("partner"),
             body=answer,
             language=concern.language,
             official=True,
-            organisation=partner.organisation,
+            organisation=PARTNER_ORGANISATION,
             created_at=moment,
         )
         written.session.add(reply)

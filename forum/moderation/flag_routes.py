@@ -10,7 +10,7 @@ from forum.i18n import N_, Message
 from forum.ids import parse_id
 from forum.moderation import queries, service
 from forum.permissions import Action, Viewer, can
-from forum.web.actions import Done, Failure, act
+from forum.web.actions import Done, Failure, Paced, act
 from forum.web.deps import DB, Pages, SignedIn, signed_in
 from forum.web.flash import flash
 from forum.web.forms import Text
@@ -52,12 +52,13 @@ def _flag_page(
     item: queries.PostItem,
     typed: dict[str, str],
     errors: dict[str, Message] | None = None,
+    status_code: int | None = None,
 ) -> HTMLResponse:
     return pages.render(
         "moderation/flag.html",
         {"item": item, "typed": typed, "errors": errors or {}},
         region=item.region,
-        status_code=400 if errors else 200,
+        status_code=status_code or (400 if errors else 200),
     )
 
 
@@ -98,6 +99,7 @@ def flag(
         failed=lambda failure: (
             _not_again(request, failure, back)
             if failure.problem
-            else _flag_page(pages, item, typed, failure.errors)
+            else _flag_page(pages, item, typed, failure.errors, failure.status_code)
         ),
+        paced=Paced("flag", "reason"),
     )

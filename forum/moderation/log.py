@@ -9,14 +9,35 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import exists
+from sqlalchemy import exists, or_
 from sqlmodel import Session, col, select
 
-from forum.models import Concern, Flag, ModerationEvent, Region, Reply, User
+from forum.models import (
+    Concern,
+    Flag,
+    Invitation,
+    ModerationEvent,
+    Organisation,
+    Region,
+    Reply,
+    Topic,
+    User,
+)
 from forum.permissions import Viewer
 
-Target = Concern | Reply | User | Flag
-TARGET_TYPES: dict[type, str] = {Concern: "concern", Reply: "reply", User: "user", Flag: "flag"}
+Target = Concern | Reply | User | Flag | Region | Topic | Organisation | Invitation
+TARGET_TYPES: dict[type, str] = {
+    Concern: "concern",
+    Reply: "reply",
+    User: "user",
+    Flag: "flag",
+    Region: "region",
+    Topic: "topic",
+    Organisation: "organisation",
+    Invitation: "invitation",
+}
+# What concerns every region (a topic, an organisation) is logged with no region.
+EVERY_REGION = (Topic, Organisation)
 
 
 def log(
@@ -30,12 +51,15 @@ def log(
     *,
     region_id: int | None = None,
 ) -> None:
-    """Append one line to the moderation log. A concern or a flag knows its region; for a reply
-    or a person, `region_id` says in which region the moderator acted."""
-    assert viewer.id is not None and target.id is not None
-    if region_id is None:
-        assert isinstance(target, Concern | Flag)
+    """Append one line to the moderation log. A concern, a flag or an invitation knows its
+    region, and a region is its own; for a reply or a person, `region_id` says in which region
+    the moderator acted. A topic or an organisation belongs to every region (no region)."""
+    assert (viewer.id is not None or viewer.operator) and target.id is not None
+    if region_id is None and isinstance(target, Concern | Flag | Invitation):
         region_id = target.region_id
+    elif region_id is None and isinstance(target, Region):
+        region_id = target.id
+    assert region_id is not None or isinstance(target, EVERY_REGION)
     session.add(
         ModerationEvent(
             actor_id=viewer.id,
@@ -58,8 +82,8 @@ class LogLine:
     """One line of the log, with what it needs to say who did what to what."""
 
     event: ModerationEvent
-    actor_name: str
-    region: Region
+    actor_name: str | None  # None: the operator, from the command line
+    region: Region | None  # None: it concerns every region (a topic, an organisation)
     concern_id: int | None = None  # the concern to look at, for a concern, reply or report
     person_name: str | None = None  # the person, when the action was on a person
 
@@ -72,15 +96,22 @@ def log_page(
     action: str | None = None,
     before: int | None = None,
     limit: int = 50,
+    every_region: bool = False,
 ) -> tuple[list[LogLine], int | None]:
-    """A page of the log, newest first, and where the next page starts.
+    """A page of the log, newest first, and where the next page starts. `every_region`: with
+    the lines that concern no single region (for administrators).
 
     The log is append-only, so the order of ids is the order of events: a keyset on id."""
+    in_regions = col(ModerationEvent.region_id).in_(region_ids)
     query = (
         select(ModerationEvent, User.name, Region)
-        .join(User, col(User.id) == ModerationEvent.actor_id)
-        .join(Region, col(Region.id) == ModerationEvent.region_id)
-        .where(col(ModerationEvent.region_id).in_(region_ids))
+        .outerjoin(User, col(User.id) == ModerationEvent.actor_id)
+        .outerjoin(Region, col(Region.id) == ModerationEvent.region_id)
+        .where(
+            or_(in_regions, col(ModerationEvent.region_id).is_(None))
+            if every_region
+            else in_regions
+        )
     )
     if actor_id is not None:
         query = query.where(ModerationEvent.actor_id == actor_id)

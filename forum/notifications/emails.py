@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from jinja2 import Environment
 from jinja2_fragments import render_block
 from markupsafe import Markup
-from sqlalchemy import Engine
+from sqlalchemy import Engine, Pool
 from sqlmodel import Session
 
 from forum.i18n import N_, Message, negotiate, translator
@@ -48,21 +48,23 @@ class Links:
 
 
 # The settings of each app's engine: the events are called with a database session only.
-_links: weakref.WeakKeyDictionary[Engine, Links] = weakref.WeakKeyDictionary()
+# Kept by the engine's pool, which the engine shares with its copies that only change
+# options (forum.db.writer): the emails written through any of them know the site.
+_links: weakref.WeakKeyDictionary[Pool, Links] = weakref.WeakKeyDictionary()
 
 
 def configure(engine: Engine, settings: Settings) -> None:
     """Tell the emails written through this engine where the site is and how to sign."""
-    _links[engine] = Links(settings.base_url, settings.resolved_secret_key())
+    _links[engine.pool] = Links(settings.base_url, settings.resolved_secret_key())
 
 
 def links_for(session: Session) -> Links:
     bind = session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
-    found = _links.get(engine)
+    found = _links.get(engine.pool)
     if found is None:  # an engine made outside create_app: the settings from the environment
         settings = Settings()
-        found = _links[engine] = Links(settings.base_url, settings.resolved_secret_key())
+        found = _links[engine.pool] = Links(settings.base_url, settings.resolved_secret_key())
     return found
 
 
@@ -144,6 +146,27 @@ def outbox_row(
     return Outbox(
         user_id=user.id,
         to_address=user.email,
+        subject=email.subject,
+        body_text=email.text,
+        body_html=email.html,
+    )
+
+
+def message_row(
+    session: Session, name: str, *, to: str, locale: str, why: Message, **context: Any
+) -> Outbox:
+    """One email that is not a notification (an invitation, a password link): to an address,
+    in `locale`, saying `why` it came, with no link to stop it (the person asked, or was
+    asked, for this one email)."""
+    email = render(
+        name,
+        locale,
+        {"links": links_for(session), "user": None, "unsubscribe_url": "", "why": why, **context},
+    )
+    user = context.get("user")
+    return Outbox(
+        user_id=user.id if isinstance(user, User) else None,
+        to_address=to,
         subject=email.subject,
         body_text=email.text,
         body_html=email.html,

@@ -60,15 +60,19 @@ def flagged(session: Session, flag: Flag, *, actor_id: int | None = None) -> Non
     )
 
 
-def tagged_for_partners(session: Session, concern: Concern, *, actor_id: int | None = None) -> None:
-    """The region's partners are told that a concern now asks technology providers."""
+def tagged_for_partners(
+    session: Session, concern: Concern, audience: str, *, actor_id: int | None = None
+) -> None:
+    """The region's partners who answer for `audience` (technology providers, or the local
+    administration) are told that a concern now asks them."""
     _tell(
         session,
-        queries.holder_ids(session, concern.region_id, Role.partner.value),
+        queries.partner_ids_for(session, concern.region_id, audience),
         NotificationKind.partner_tags,
         "tagged",
         concern,
         actor_id=actor_id,
+        context={"audience": audience},
     )
 
 

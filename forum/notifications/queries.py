@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
 from forum.models import (
@@ -15,9 +15,11 @@ from forum.models import (
     Notification,
     NotificationKind,
     NotificationSetting,
+    Organisation,
     Outbox,
     Region,
     Reply,
+    Role,
     Support,
     User,
 )
@@ -67,6 +69,26 @@ def holder_ids(session: Session, region_id: int, role: str) -> list[int]:
         session.exec(
             select(Membership.user_id)
             .where(Membership.region_id == region_id, Membership.role == role)
+            .order_by(col(Membership.user_id))
+        ).all()
+    )
+
+
+def partner_ids_for(session: Session, region_id: int, audience: str) -> list[int]:
+    """The region's partners who answer for this audience: those of technology providers
+    (and those with no organisation) for technology_providers, those of a local
+    administration for local_administration."""
+    kind = "local_administration" if audience == "local_administration" else "technology_provider"
+    of_kind = col(Organisation.kind) == kind
+    if kind == "technology_provider":
+        of_kind = or_(of_kind, col(User.organisation_id).is_(None))
+    return list(
+        session.exec(
+            select(Membership.user_id)
+            .join(User, col(User.id) == Membership.user_id)
+            .outerjoin(Organisation, col(Organisation.id) == User.organisation_id)
+            .where(Membership.region_id == region_id, Membership.role == Role.partner.value)
+            .where(of_kind)
             .order_by(col(Membership.user_id))
         ).all()
     )

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from forum.accounts.routes import AccountHolder, account_page
+from forum.accounts.account_routes import AccountHolder, account_page
 from forum.i18n import N_
 from forum.models import User
 from forum.notifications import emails, preferences, tokens

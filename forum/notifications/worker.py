@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+from forum.db import writer
 from forum.notifications import digest, outbox
 from forum.settings import Settings
 
@@ -42,7 +43,10 @@ def run_once(
     now: datetime | None = None,
     stop: Event | None = None,
 ) -> outbox.Drained:
-    """Write the daily emails that are due, then send everything that is due."""
+    """Write the daily emails that are due, then send everything that is due. Each of its
+    transactions writes, so each takes SQLite's write lock when it begins (forum.db.writer):
+    two workers at once then wait their turn instead of failing."""
+    engine = writer(engine)
     written = digest.write_due(engine, now=now)
     if written:
         log.info("wrote %d daily emails", written)

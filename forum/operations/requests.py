@@ -11,7 +11,6 @@ from time import perf_counter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from forum.operations import metrics
-from forum.web.deps import SESSION_USER
 
 log = logging.getLogger("forum.requests")
 
@@ -79,8 +78,8 @@ class RequestLog:
 def _record(scope: Scope, request_id: str, status: int, seconds: float) -> None:
     route, method = route_of(scope), scope["method"]
     metrics.observe(route, method, status, seconds)
-    session = scope.get("session") or {}
-    user_id = session.get(SESSION_USER) if isinstance(session, dict) else None
+    viewer = (scope.get("state") or {}).get("viewer")
+    user_id = getattr(viewer, "id", None)
     log.info(
         "%s %s %d %.1f ms request=%s",
         method,

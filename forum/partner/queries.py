@@ -21,15 +21,15 @@ class QueueItem:
     concern: Concern
     author_name: str
     region: Region
-    for_partners: bool  # tagged for technology providers: it comes first
+    for_partners: bool  # tagged for the audience the partner answers for: it comes first
 
     @property
     def raised_by(self) -> str:
         return self.concern.source_person or self.author_name
 
     @classmethod
-    def of(cls, view: ConcernView, region: Region) -> QueueItem:
-        tagged = any(audience.slug == TECHNOLOGY_PROVIDERS for audience in view.audiences)
+    def of(cls, view: ConcernView, region: Region, audience: str) -> QueueItem:
+        tagged = any(tag.slug == audience for tag in view.audiences)
         return cls(view.concern, view.author_name, region, tagged)
 
 
@@ -53,14 +53,14 @@ class Cursor:
         return cls(parts[0] == "1", *found) if found else None
 
 
-def _for_partners() -> ColumnElement[bool]:
-    """Whether the concern is tagged for technology providers (a correlated EXISTS)."""
+def _for_partners(audience: str) -> ColumnElement[bool]:
+    """Whether the concern is tagged for this audience (a correlated EXISTS)."""
     return (
         select(ConcernAudience.concern_id)
         .join(Audience, col(Audience.id) == ConcernAudience.audience_id)
         .where(
             col(ConcernAudience.concern_id) == Concern.id,
-            col(Audience.slug) == TECHNOLOGY_PROVIDERS,
+            col(Audience.slug) == audience,
         )
         .exists()
     )
@@ -84,9 +84,10 @@ def queue_page(
     *,
     after: Cursor | None = None,
     limit: int = 20,
+    audience: str = TECHNOLOGY_PROVIDERS,
 ) -> tuple[list[QueueItem], Cursor | None]:
-    """Concerns for technology providers first, then the oldest first; and the next cursor."""
-    for_partners = _for_partners()
+    """Concerns for the partner's audience first, then the oldest first; and the next cursor."""
+    for_partners = _for_partners(audience)
     query = (
         select(Concern, User.name, Region, for_partners.label("for_partners"))
         .join(User, col(User.id) == Concern.author_id)

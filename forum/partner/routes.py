@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from forum.concerns import service
 from forum.concerns.forms import ReplyForm
+from forum.concerns.service import audience_of
 from forum.errors import NotAllowed
 from forum.i18n import N_, Message
 from forum.models import Role
@@ -18,6 +19,7 @@ from forum.web.actions import Done, Failure, act
 from forum.web.deps import DB, Pages, VisibleConcern, signed_in
 from forum.web.forms import Text
 from forum.web.templating import Pages as PageRenderer
+from forum.web.templating import viewer_of
 
 router = APIRouter()
 QUEUE = "/partner"
@@ -70,11 +72,13 @@ def _queue_page(
     answer: Answer | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
+    audience = audience_of(viewer_of(pages.request).organisation)
     items, next_cursor = queries.queue_page(
         db,
         region_ids,
         after=queries.Cursor.decode(after),
         limit=pages.request.app.state.settings.page_size,
+        audience=audience,
     )
     if answer is not None and answer.item.concern.id not in {i.concern.id for i in items}:
         items.insert(0, answer.item)  # answered meanwhile, or on another page: show it here
@@ -92,15 +96,16 @@ def _queue_page(
         "done": None,
         "inline": False,
         "summary": summary,
+        "audience": audience,
     }
     return pages.render("partner/queue.html", context, block=block, status_code=status_code)
 
 
 def _item_page(pages: PageRenderer, context: dict[str, Any], status_code: int = 200) -> Response:
     """One item of the queue, alone, for htmx: the answer's outcome beside its concern."""
-    return pages.render(
-        "partner/queue.html", context | {"inline": True}, block="item", status_code=status_code
-    )
+    audience = audience_of(viewer_of(pages.request).organisation)
+    context = context | {"inline": True, "audience": audience}
+    return pages.render("partner/queue.html", context, block="item", status_code=status_code)
 
 
 def _answered(item: queries.QueueItem, form: ReplyForm, after: str) -> Done:
@@ -130,7 +135,7 @@ async def queue_item(concern: VisibleConcern, viewer: Partner) -> queries.QueueI
     assert region.id is not None
     if not can(viewer, Action.answer_queue, region.id):
         raise NotAllowed(Action.answer_queue)
-    return queries.QueueItem.of(view, region)
+    return queries.QueueItem.of(view, region, audience_of(viewer.organisation))
 
 
 @router.post("/partner/answers/{concern_id}")

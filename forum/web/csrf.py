@@ -28,6 +28,8 @@ async def read_form(request: Request) -> FormData:
     """The request's form; a body that does not parse is the client's error, not ours."""
     try:
         return await request.form()
+    except HTTPException:  # a body over the limit (forum.web.middleware.BodyLimit): 413
+        raise
     except Exception as error:  # malformed multipart or urlencoded bodies
         raise HTTPException(status_code=400) from error
 

@@ -18,21 +18,28 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Query, Request
 from sqlmodel import Session
 
+from forum.accounts import sessions
 from forum.accounts.queries import roles_of
 from forum.concerns import queries as concern_queries
 from forum.concerns.filters import MAX_SEARCH
 from forum.ids import parse_id
-from forum.models import Region, User
+from forum.models import Region
 from forum.permissions import VISITOR, Viewer
 from forum.regions import queries as region_queries
+from forum.web.csrf import SAFE_METHODS
 from forum.web.templating import Pages as PageRenderer
 from forum.web.templating import here
 
-SESSION_USER = "uid"
+# The session cookie's key for the token of the person's server-side session.
+SESSION_TOKEN = "sid"
 
 
 async def get_db(request: Request) -> AsyncIterator[Session]:
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
+    """A session for the request; one that may write (a POST) takes SQLite's write lock when
+    its transaction begins (forum.db.writer)."""
+    writes = request.method not in SAFE_METHODS
+    engine = request.app.state.writer if writes else request.app.state.engine
+    with Session(engine, expire_on_commit=False) as session:
         yield session
 
 
@@ -40,14 +47,17 @@ DB = Annotated[Session, Depends(get_db)]
 
 
 def get_viewer(request: Request, db: DB) -> Viewer:
-    user_id = request.session.get(SESSION_USER)
+    """Who is asking: the person whose session the cookie names, while it lasts."""
+    token = request.session.get(SESSION_TOKEN)
     viewer = VISITOR
-    if isinstance(user_id, int):
-        user = db.get(User, user_id)
-        if user is None:
-            request.session.pop(SESSION_USER, None)
+    if isinstance(token, str):
+        found = sessions.person(db, token)
+        if found is None:  # logged out elsewhere, or the password changed: a visitor now
+            request.session.pop(SESSION_TOKEN, None)
         else:
-            viewer = Viewer(user, roles_of(db, user_id))
+            user, organisation = found
+            assert user.id is not None
+            viewer = Viewer(user, roles_of(db, user.id), organisation)
     request.state.viewer = viewer
     return viewer
 

@@ -529,6 +529,32 @@ def test_pages_for_staff_pass_axe_and_fit_a_phone(page: Page, locale: str) -> No
         check_page(page, locale)
 
 
+def test_pages_for_setting_up_a_region_pass_axe_and_fit_a_phone(page: Page, locale: str) -> None:
+    """The administration pages, changing a password and asking for a new one: no axe
+    violation, no sideways scrolling, in every language; with errors on the form too."""
+    page.goto("/password/forgot")
+    switch_language(page, locale)
+    check_page(page, locale)
+    log_in(page, "admin")
+    switch_language(page, locale)
+    for path in (
+        "/admin",
+        "/admin/regions",
+        f"/admin/regions/{REGION}",
+        "/admin/topics",
+        "/admin/organisations",
+        f"/admin/people?region={REGION}",
+        "/account/password",
+    ):
+        visit(page, path, locale)
+    page.goto(f"/admin/people?region={REGION}")
+    page.locator("#grant-name").fill("nobody-" + uuid.uuid4().hex)
+    page.locator("form[method='post'][action='/admin/people'] button").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    expect(page.locator("#grant-name")).to_have_attribute("aria-invalid", "true")
+    check_page(page, locale)
+
+
 # --- 7: the keyboard ----------------------------------------------------------------------
 
 

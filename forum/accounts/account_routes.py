@@ -1,0 +1,152 @@
+"""The account page (settings, one's own concerns), changing the password, and the language
+switcher. Thin: parse, call, render."""
+
+from dataclasses import asdict, dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
+
+from forum.accounts import passwords, queries, service
+from forum.accounts.routes import form_page
+from forum.i18n import LANG_COOKIE, N_, Message, normalize
+from forum.ids import parse_id
+from forum.notifications import preferences
+from forum.permissions import Viewer
+from forum.web.actions import Done, act
+from forum.web.deps import DB, SESSION_TOKEN, CurrentViewer, Pages, signed_in
+from forum.web.forms import Text
+from forum.web.htmx import safe_next
+from forum.web.templating import Pages as PageRenderer
+
+router = APIRouter()
+ONE_YEAR = 60 * 60 * 24 * 365
+AccountHolder = Annotated[Viewer, Depends(signed_in("/account"))]
+
+
+def account_page(
+    pages: PageRenderer,
+    db: Session,
+    viewer: Viewer,
+    *,
+    typed: dict[str, str] | None = None,
+    typed_emails: dict[str, str] | None = None,
+    errors: dict[str, Message] | None = None,
+    older: str = "",
+) -> HTMLResponse:
+    """The account page: the person's settings, their choice of emails, their concerns."""
+    assert viewer.user is not None and viewer.id is not None
+    user = viewer.user
+    concerns, next_before = queries.concerns_of(db, viewer.id, before=parse_id(older))
+    return form_page(
+        pages,
+        "accounts/account.html",
+        typed or {"locale": user.locale or "", "email": user.email or ""},
+        errors=errors,
+        emails=preferences.rows(db, viewer, typed_emails),
+        deliveries=preferences.DELIVERY_LABEL,
+        own_concerns=concerns,
+        older=next_before,
+    )
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(
+    viewer: AccountHolder, db: DB, pages: Pages, older: Annotated[str, Query()] = ""
+) -> Response:
+    return account_page(pages, db, viewer, older=older)
+
+
+@dataclass
+class SettingsForm:
+    """Its fields are what accounts.service.update_preferences takes."""
+
+    locale: Text = ""
+    email: Text = ""
+
+
+@router.post("/account")
+def save_account(
+    request: Request, viewer: AccountHolder, form: Annotated[SettingsForm, Depends()], db: DB
+) -> Response:
+    assert viewer.user is not None
+    user, pages = viewer.user, PageRenderer(request)
+    return act(
+        request,
+        db,
+        lambda: service.update_preferences(db, user, **asdict(form)),
+        done=lambda _result: Done(N_("Your settings are saved."), "/account"),
+        failed=lambda failure: account_page(
+            pages, db, viewer, typed=asdict(form), errors=failure.errors
+        ),
+    )
+
+
+PasswordHolder = Annotated[Viewer, Depends(signed_in("/account/password"))]
+
+
+@router.get("/account/password", response_class=HTMLResponse)
+def password_form(viewer: PasswordHolder, pages: Pages) -> Response:
+    return form_page(pages, "accounts/password.html", {})
+
+
+@dataclass
+class PasswordForm:
+    current_password: Text = ""
+    password: Text = ""
+
+
+@router.post("/account/password")
+def change_password(
+    request: Request, viewer: PasswordHolder, form: Annotated[PasswordForm, Depends()], db: DB
+) -> Response:
+    assert viewer.user is not None
+    user, pages = viewer.user, PageRenderer(request)
+    keep = str(request.session.get(SESSION_TOKEN, ""))
+    done = N_("Your password is changed. You are logged out everywhere else.")
+    return act(
+        request,
+        db,
+        lambda: passwords.change(
+            db, user, current=form.current_password, new=form.password, keep=keep
+        ),
+        done=lambda _result: Done(done, "/account"),
+        failed=lambda failure: form_page(
+            pages, "accounts/password.html", {}, errors=failure.errors
+        ),
+    )
+
+
+def remember_language(request: Request, response: Response, locale: str) -> None:
+    """The switcher's choice, in a cookie kept for a year."""
+    response.set_cookie(
+        LANG_COOKIE,
+        locale,
+        max_age=ONE_YEAR,
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.settings.secure_cookies,
+    )
+
+
+@router.get("/language")
+def switch_language(
+    request: Request,
+    db: DB,
+    viewer: CurrentViewer,
+    lang: Annotated[str, Query()] = "",
+    next: Annotated[str, Query()] = "/",
+) -> Response:
+    """The switcher's links: remember the choice and go back to the same page."""
+    response = RedirectResponse(safe_next(next), status_code=303)
+    locale = normalize(lang)
+    if locale is None:
+        return response
+    remember_language(request, response, locale)
+    if viewer.user is not None and viewer.user.locale != locale:
+        # A saved preference outranks the cookie, so the switcher updates it too.
+        viewer.user.locale = locale
+        db.add(viewer.user)
+        db.commit()
+    return response
