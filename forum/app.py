@@ -19,6 +19,7 @@ from forum.admin.catalog_routes import router as admin_catalog_router
 from forum.admin.invite_routes import router as invite_router
 from forum.admin.people_routes import router as admin_people_router
 from forum.admin.region_routes import router as admin_regions_router
+from forum.api import docs as api_docs
 from forum.api import errors as api_errors
 from forum.api.routes import router as api_router
 from forum.concerns.routes import router as concerns_router
@@ -57,7 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     logs.configure_unless_done(settings)
     app = FastAPI(
         title="Agora",
-        docs_url="/api/docs",
+        docs_url=None,  # forum.api.docs: Swagger UI from our own files
         redoc_url=None,
         openapi_url="/api/openapi.json",
         dependencies=[Depends(refuse_nul_bytes), Depends(verify_csrf)],
@@ -100,6 +101,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(pages, include_in_schema=False)
     app.include_router(api_router)
+    app.include_router(api_docs.router)
+    app.mount(api_docs.FILES, api_docs.files)
     _add_small_routes(app)
     _add_error_pages(app)
     return app

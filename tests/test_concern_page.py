@@ -72,3 +72,23 @@ def test_it_toggles_me_too_once_per_person(client, make):
     button = html(client.get(f"/c/{concern.id}")).select_one("#support button")
     assert button["aria-pressed"] == "true"
     assert "1 person has this concern too" in html(client.get(f"/c/{concern.id}")).text
+
+
+def test_the_author_still_reads_their_own_hidden_concern_marked_hidden(client, make, db):
+    region = make.region("vale")
+    maria = make.user("maria")
+    concern = make.concern(region, maria, hidden=True, hidden_reason="A phone number")
+
+    assert client.get(f"/c/{concern.id}").status_code == 404  # a visitor
+    log_in(client, make.user("ana"))
+    assert client.get(f"/c/{concern.id}").status_code == 404  # someone else
+    client.cookies.clear()
+    log_in(client, maria)
+    page = html(client.get(f"/c/{concern.id}"))
+
+    notice = page.select_one(".hidden-notice").get_text(" ", strip=True)
+    assert "only you can see it" in notice and "A phone number" in notice
+    assert page.select_one("form.reply-form") is None
+    assert page.select_one("form[action$='/support'] button") is None
+    refused = post(client, f"/c/{concern.id}/replies", {"body": "But why?"})
+    assert refused.status_code == 404

@@ -217,14 +217,28 @@ def test_it_prefers_a_saved_language_to_the_cookie(client, make):
 def test_it_saves_the_switchers_choice_for_someone_logged_in(client, make, db):
     user = make.user(locale="en")
     log_in(client, user)
+    page = html(client.get("/"))
+    button = page.select_one("ul.languages button[lang=pt-PT]")
+    assert button.find_parent("form")["method"] == "post"
 
-    client.get("/language", params={"lang": "pt_PT", "next": "/"})
+    post(client, "/language", {"lang": button["value"], "next": "/"})
 
     db.refresh(user)
     assert user.locale == "pt_PT"
     client.cookies.clear()
     log_in(client, user)
     assert lang_of(client.get("/")) == "pt-PT"
+
+
+def test_a_link_from_elsewhere_changes_nothing_saved(client, make, db):
+    user = make.user(locale="en")
+    log_in(client, user)
+
+    client.get("/language", params={"lang": "fi", "next": "/"})
+    refused = client.post("/language", data={"lang": "fi", "next": "/"})  # no CSRF token
+
+    db.refresh(user)
+    assert (user.locale, refused.status_code) == ("en", 403)
 
 
 def test_it_keeps_the_switchers_choice_when_someone_registers(client, db):

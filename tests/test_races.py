@@ -8,9 +8,12 @@ from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
+import pytest
+from sqlmodel import func
+
 from forum.i18n import translator
-from forum.models import User
-from tests.factories import post
+from forum.models import ModerationEvent, Notification, Role, User
+from tests.factories import log_in, post
 
 
 def test_ten_people_registering_one_name_at_once_get_one_account_and_nine_forms(app, db):
@@ -38,3 +41,54 @@ def test_ten_people_registering_one_name_at_once_get_one_account_and_nine_forms(
         if status == 400:
             assert taken in BeautifulSoup(text, "html.parser").get_text(" ")
     assert len(db.exec(select(User).where(User.name_key == "maria")).all()) == 1
+
+
+def at_once(app, count: int, send) -> list[int]:
+    """`count` clients, each logged in on its own, send at the same moment; their statuses."""
+    start = threading.Barrier(count)
+    statuses: list[int] = []
+
+    def one(number: int) -> None:
+        with TestClient(app, client=(f"192.0.2.{number}", 50000)) as client:
+            send(client, start)
+            statuses.append(client.last_status)  # type: ignore[attr-defined]
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return sorted(statuses)
+
+
+@pytest.mark.parametrize("action", ["reply/hide", "concern/hide", "concern/lock"])
+def test_one_moderation_sent_ten_times_at_once_is_done_logged_and_mailed_once(
+    app, db, make, action
+):
+    region = make.region("vale")
+    moderator = make.user("mod", roles={Role.moderator: [region]})
+    author = make.user("ana", email="ana@example.org")
+    concern = make.concern(region, author)
+    reply = make.reply(concern, author)
+    kind, verb = action.split("/")
+    url = (
+        f"/moderation/replies/{reply.id}/{verb}"
+        if kind == "reply"
+        else f"/moderation/concerns/{concern.id}/{verb}"
+    )
+
+    def send(client: TestClient, start: threading.Barrier) -> None:
+        log_in(client, moderator)
+        client.get("/moderation")  # the CSRF token
+        start.wait()
+        client.last_status = post(client, url, {"reason": "Rude words"}).status_code  # type: ignore[attr-defined]
+
+    statuses = at_once(app, 10, send)
+
+    assert statuses.count(303) == 1 and all(s < 500 for s in statuses), statuses
+    logged = db.exec(select(func.count()).select_from(ModerationEvent)).one()
+    told = db.exec(
+        select(func.count()).select_from(Notification).where(Notification.user_id == author.id)
+    ).one()
+    assert logged == 1
+    assert told == (0 if verb == "lock" else 1)

@@ -133,16 +133,33 @@ def remember_language(request: Request, response: Response, locale: str) -> None
 @router.get("/language")
 def switch_language(
     request: Request,
-    db: DB,
-    viewer: CurrentViewer,
     lang: Annotated[str, Query()] = "",
     next: Annotated[str, Query()] = "/",
 ) -> Response:
-    """The switcher's links: remember the choice and go back to the same page."""
+    """A visitor's switcher links: remember the choice in this browser and go back to the
+    same page. A link changes nothing saved: another site may link here too."""
+    response = RedirectResponse(safe_next(next), status_code=303)
+    if locale := normalize(lang):
+        remember_language(request, response, locale)
+    return response
+
+
+@router.post("/language")
+def save_language(
+    request: Request, db: DB, viewer: CurrentViewer, lang: Text = "", next: Text = "/"
+) -> Response:
+    """The switcher of someone logged in, a form: the choice is also saved with their account
+    (it outranks the cookie, and their emails speak it)."""
     response = RedirectResponse(safe_next(next), status_code=303)
     locale = normalize(lang)
     if locale is None:
         return response
+    remember_language(request, response, locale)
+    if viewer.user is not None and viewer.user.locale != locale:
+        viewer.user.locale = locale
+        db.add(viewer.user)
+        db.commit()
+    return response
     remember_language(request, response, locale)
     if viewer.user is not None and viewer.user.locale != locale:
         # A saved preference outranks the cookie, so the switcher updates it too.

@@ -26,6 +26,7 @@ from forum.web.deps import (
     ActiveRegion,
     CurrentViewer,
     Pages,
+    ReadableConcern,
     SignedIn,
     VisibleConcern,
     signed_in,
@@ -176,7 +177,11 @@ class ConcernPage:
         assert concern.id is not None and region.id is not None
         db, viewer = self.db, self.viewer
         official_answers, replies = queries.replies(db, concern.id)
-        may = {action.value: can(viewer, action, region.id, concern) for action in Action}
+        # A hidden concern (its author's view of it) is read, never acted on.
+        may = {
+            action.value: not concern.hidden and can(viewer, action, region.id, concern)
+            for action in Action
+        }
         context: dict[str, Any] = {
             "view": view,
             "concern": concern,
@@ -215,8 +220,8 @@ def _problem(name: str, failure: Failure) -> dict[str, Message]:
 
 
 @router.get("/c/{concern_id}", response_class=HTMLResponse)
-def show_concern(page: ThisConcern) -> Response:
-    return page()
+def show_concern(shown: ReadableConcern, db: DB, viewer: CurrentViewer, pages: Pages) -> Response:
+    return ConcernPage(pages, db, viewer, shown)()
 
 
 @router.post("/c/{concern_id}/replies")

@@ -6,16 +6,19 @@ Every moderator action is appended to the moderation log, in the same transactio
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from typing import Any
+
+from sqlalchemy import ColumnElement, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, SQLModel, col
 
 from forum.concerns import queries as concern_queries
 from forum.concerns import status
 from forum.concerns.service import require as _require
 from forum.concerns.texts import clean_text
 from forum.errors import FormErrors, NotAllowed, Refused
-from forum.i18n import N_
+from forum.i18n import N_, Message
 from forum.models import CloseReason, Concern, Flag, FlagReason, Region, Reply, User, utcnow
 from forum.moderation import queries
 from forum.moderation.log import log
@@ -41,6 +44,27 @@ def _reason(raw: str, *, required: bool) -> str | None:
             {"reason": N_("Use at most %(max)d characters for the reason.", max=MAX_REASON)}
         )
     return reason or None
+
+
+def _change(
+    session: Session,
+    row: SQLModel,
+    where: list[ColumnElement[bool]],
+    to: dict[str, Any],
+    refused: Message,
+) -> None:
+    """Change the row in one conditional UPDATE, only while `where` still holds: of the same
+    action sent twice at once (two moderators, a form sent again), one changes it and the
+    other is refused, on SQLite and PostgreSQL alike; nothing is logged or mailed twice."""
+    model = type(row)
+    key = model.id  # type: ignore[attr-defined]
+    changed = session.execute(
+        update(model).where(key == row.id, *where).values(**to)  # type: ignore[attr-defined]
+    )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        raise Refused(refused)
+    for name, value in to.items():  # the object says what the row now says, unflushed
+        set_committed_value(row, name, value)
 
 
 # Reports from readers.
@@ -96,9 +120,10 @@ def dismiss_flags(session: Session, viewer: Viewer, report: Flag) -> int:
     if not open_reports:
         raise Refused(N_("These reports were already handled."))
     now = utcnow()
+    handled = N_("These reports were already handled.")
     for each in open_reports:
-        each.resolved_at, each.resolved_by_id, each.resolution = now, viewer.id, "dismissed"
-        session.add(each)
+        dismissed = {"resolved_at": now, "resolved_by_id": viewer.id, "resolution": "dismissed"}
+        _change(session, each, [col(Flag.resolved_at).is_(None)], dismissed, handled)
         log(
             session, viewer, each, "dismiss_flag", {"resolution": None}, {"resolution": "dismissed"}
         )
@@ -118,8 +143,9 @@ def hide(
         raise Refused(N_("This is already hidden."))
     why = _reason(reason, required=True)
     assert why is not None
-    post.hidden, post.hidden_reason = True, why
-    session.add(post)
+    model = type(post)
+    hidden = {"hidden": True, "hidden_reason": why}
+    _change(session, post, [col(model.hidden).is_(False)], hidden, N_("This is already hidden."))
     target_type, target_id = _target(concern, reply)
     reporter_ids = [
         each.reporter_id for each in queries.open_flags_on(session, (target_type, target_id))
@@ -150,8 +176,9 @@ def restore(
         raise Refused(N_("This is not hidden."))
     why = _reason(reason, required=False)
     before = {"hidden": True, "hidden_reason": post.hidden_reason}
-    post.hidden, post.hidden_reason = False, None
-    session.add(post)
+    shown = {"hidden": False, "hidden_reason": None}
+    model = type(post)
+    _change(session, post, [col(model.hidden).is_(True)], shown, N_("This is not hidden."))
     log(
         session,
         viewer,
@@ -167,10 +194,10 @@ def restore(
 def set_locked(session: Session, viewer: Viewer, concern: Concern, *, locked: bool) -> None:
     """Stop new replies, or allow them again."""
     _require(viewer, Action.moderate, concern.region_id, concern)
+    same = N_("Nothing to change: it is already like this.")
     if concern.locked == locked:
-        raise Refused(N_("Nothing to change: it is already like this."))
-    concern.locked = locked
-    session.add(concern)
+        raise Refused(same)
+    _change(session, concern, [col(Concern.locked).is_(not locked)], {"locked": locked}, same)
     log(
         session,
         viewer,
@@ -220,8 +247,9 @@ def block(session: Session, viewer: Viewer, person: User, region: Region, *, rea
     if person.blocked_at is not None:
         raise Refused(N_("This person is already stopped from writing."))
     why = _reason(reason, required=True)
-    person.blocked_at, person.blocked_reason = utcnow(), why
-    session.add(person)
+    blocked = {"blocked_at": utcnow(), "blocked_reason": why}
+    already = N_("This person is already stopped from writing.")
+    _change(session, person, [col(User.blocked_at).is_(None)], blocked, already)
     log(
         session,
         viewer,
@@ -243,8 +271,9 @@ def unblock(
         raise Refused(N_("This person can already write."))
     why = _reason(reason, required=False)
     before = {"blocked": True, "blocked_reason": person.blocked_reason}
-    person.blocked_at, person.blocked_reason = None, None
-    session.add(person)
+    free = {"blocked_at": None, "blocked_reason": None}
+    already = N_("This person can already write.")
+    _change(session, person, [col(User.blocked_at).is_not(None)], free, already)
     log(session, viewer, person, "unblock", before, {"blocked": False}, why, region_id=region.id)
 
 

@@ -123,6 +123,22 @@ def visible_concern(concern_id: str, db: DB) -> concern_queries.Shown:
 VisibleConcern = Annotated[concern_queries.Shown, Depends(visible_concern)]
 
 
+def readable_concern(concern_id: str, db: DB, viewer: CurrentViewer) -> concern_queries.Shown:
+    """As VisibleConcern, except that the author may still read their own hidden concern
+    (its page says it is hidden, and why)."""
+    number = parse_id(concern_id)
+    found = concern_queries.concern_view(db, number) if number else None
+    if found is None:
+        raise HTTPException(404)
+    concern = found.view.concern
+    if concern.hidden and (viewer.id is None or viewer.id != concern.author_id):
+        raise HTTPException(404)
+    return found
+
+
+ReadableConcern = Annotated[concern_queries.Shown, Depends(readable_concern)]
+
+
 async def asked_filters(
     status: Annotated[str, Query(description="open, answered, resolved or closed")] = "",
     audience: Annotated[str, Query(description="An audience's slug")] = "",
