@@ -80,6 +80,7 @@ MODERATION_ACTION = {
     "organisation_edit": N_("Changed an organisation"),
     "grant": N_("Gave someone a role"),
     "revoke": N_("Took a role away"),
+    "log_out": N_("Logged someone out everywhere"),
     "invite": N_("Invited someone"),
     "invitation_accepted": N_("Accepted an invitation"),
 }

@@ -5,6 +5,7 @@ leaders who manage only the people of the regions they lead."""
 from __future__ import annotations
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from forum.models import Membership, ModerationEvent, Organisation, Region, Role, Topic, User
@@ -291,6 +292,40 @@ def test_a_leader_manages_the_people_of_their_region_only(client, db, make, regi
     assert roles_of(db, joao, elsewhere) == []
     assert client.get("/admin/people?region=far").status_code == 403
     assert client.get("/admin/people?region=nowhere").status_code == 404
+
+
+def test_a_leader_logs_a_partner_out_on_every_device_for_good(app, client, db, make, region):
+    """A lost phone: its copy of the cookie opens nothing any more, on any instance."""
+    partner = make.user("Pia", roles={Role.partner: [region]}, organisation="Bus Co")
+    with TestClient(app) as phone:
+        log_in(phone, partner)
+        assert phone.get("/account", follow_redirects=False).status_code == 200
+        leader = make.user("Lea", roles={Role.leader: [region]})
+        log_in(client, leader)
+        page = html(client.get("/admin/people?region=vale"))
+        [form] = [
+            form
+            for form in page.select("form[action='/admin/people/logout']")
+            if form.select_one(f"input[name=person][value='{partner.id}']")
+        ]
+        fields = {field["name"]: field["value"] for field in form.select("input[type=hidden]")}
+
+        response = post(client, "/admin/people/logout", fields)
+
+        assert response.status_code == 303
+        assert phone.get("/account", follow_redirects=False).status_code == 303  # to log in
+    assert log_lines(db, "log_out")[0].after == {"sessions": 1}
+
+
+def test_a_leader_cannot_log_out_an_admin_or_someone_without_a_role_here(
+    client, make, admin, region
+):
+    stranger = make.user("Sam")
+    log_in(client, make.user("Lea", roles={Role.leader: [region]}))
+
+    for person in (admin, stranger):
+        response = post(client, "/admin/people/logout", {"region": "vale", "person": person.id})
+        assert response.status_code == 403
 
 
 def test_a_leader_cannot_take_away_their_own_leadership(client, db, make, region):

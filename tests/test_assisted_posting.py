@@ -17,6 +17,7 @@ MEETING = {
     "title": "The bus app is too hard",
     "body": "She cannot read the small letters.\nHer son books for her.",
     "topic": "mobility",
+    "language": "pt_PT",
     "consent": "yes",
 }
 PHONE = {**MEETING, "source": "phone", "meeting": "", "person": "Joaquim"}

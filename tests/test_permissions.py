@@ -327,6 +327,11 @@ ADMIN_FORMS = {
         {"region": "{slug}", "person": "{moderator}", "role": "moderator"},
         MANAGERS,
     ),
+    "log out": (
+        "/admin/people/logout",
+        {"region": "{slug}", "person": "{moderator}"},
+        MANAGERS,
+    ),
     "invite": (
         "/admin/invitations",
         {"region": "{slug}", "email": "a@example.org", "role": "moderator"},

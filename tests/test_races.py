@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
-from sqlmodel import select
-
-import pytest
-from sqlmodel import func
+from sqlmodel import func, select
 
 from forum.i18n import translator
 from forum.models import ModerationEvent, Notification, Role, User

@@ -57,6 +57,7 @@ def test_it_shows_the_form_to_a_citizen(client, region, citizen):
         "title",
         "body",
         "topic",
+        "language",
     }
 
 
@@ -93,6 +94,33 @@ def test_it_records_the_language_of_the_page(client, db, region, citizen):
     assert concern.language == "pt_PT"
     page = html(client.get(f"/c/{concern.id}"))
     assert page.select_one("article.concern")["lang"] == "pt-PT"
+
+
+def test_the_form_says_the_pages_language_and_the_person_may_change_it(client, db, region, citizen):
+    client.cookies.set("lang", "pt_PT")
+    form = html(client.get("/r/alentejo/new"))
+    assert form.select_one("select#language option[selected]")["value"] == "pt_PT"
+
+    fields = {"title": "No bus on Sundays", "body": "Nothing.", "language": "en"}
+    response = post(client, "/r/alentejo/new", fields)
+
+    [concern] = concerns(db)
+    assert (response.status_code, concern.language) == (303, "en")
+
+
+def test_it_refuses_a_language_it_does_not_offer_and_keeps_what_was_typed(
+    client, db, region, citizen
+):
+    fields = {"title": "No bus", "body": "Nothing.", "language": "klingon"}
+    page = html(post(client, "/r/alentejo/new", fields))
+
+    assert (
+        page.select_one("#language-error")
+        .get_text(" ", strip=True)
+        .endswith("Choose a language from the list.")
+    )
+    assert page.select_one("input[name=title]")["value"] == "No bus"
+    assert concerns(db) == []
 
 
 def test_it_records_the_regions_language_when_nothing_else_says(client, db, make, citizen):

@@ -126,6 +126,33 @@ def take_role(
 
 
 @dataclass
+class PersonForm:
+    region: Text = ""
+    person: Text = ""  # the person's number
+
+
+@router.post("/admin/people/logout")
+def log_out(
+    request: Request, viewer: Manager, form: Annotated[PersonForm, Depends()], db: DB
+) -> Response:
+    region, pages = managed_region(db, viewer, form.region), PageRenderer(request)
+    number = parse_id(form.person)
+    person = db.get(User, number) if number else None
+    if person is None:
+        raise HTTPException(404)
+    done = N_("%(name)s is logged out on every device.", name=person.name)
+    return act(
+        request,
+        db,
+        lambda: service.log_out(db, viewer, region, person),
+        done=lambda _ended: Done(done, _back(region)),
+        failed=lambda failure: people_page(
+            pages, db, viewer, region, Forms(failed="logout", failure=failure)
+        ),
+    )
+
+
+@dataclass
 class InviteForm:
     region: Text = ""
     email: Text = ""

@@ -13,6 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from forum.accounts import queries as account_queries
+from forum.accounts import sessions
+from forum.accounts.queries import roles_of
 from forum.accounts.service import clean_name, grant, name_key
 from forum.admin import queries
 from forum.concerns.texts import clean_text, one_line
@@ -243,6 +245,20 @@ def give_role(session: Session, viewer: Viewer, region: Region, typed: Grant) ->
         after["organisation"] = organisation.name
     log(session, viewer, person, "grant", None, after, region_id=region.id)
     return person
+
+
+def log_out(session: Session, viewer: Viewer, region: Region, person: User) -> int:
+    """End every session of a person who holds a role in the region (a lost phone, a
+    password seen by someone else): each of their browsers is logged out, on every app
+    instance. An administrator can log out anyone; a leader, not an administrator."""
+    assert region.id is not None and person.id is not None
+    _require(viewer, Action.manage_people, region.id)
+    holds_a_role_here = any(held[0] == region.id for held in roles_of(session, person.id))
+    if not viewer.is_admin and (person.is_admin or not holds_a_role_here):
+        raise NotAllowed(Action.manage_people)
+    ended = sessions.end_all(session, person.id)
+    log(session, viewer, person, "log_out", None, {"sessions": ended}, region_id=region.id)
+    return ended
 
 
 def take_role(session: Session, viewer: Viewer, region: Region, person: User, role: str) -> None:

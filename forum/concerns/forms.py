@@ -13,10 +13,11 @@ class ConcernForm:
     title: Text = ""
     body: Text = ""
     topic: Text = ""
+    language: Text = ""
     client_key: Text = ""
 
     def draft(self) -> Draft:
-        return Draft(self.title, self.body, self.topic, client_key(self.client_key))
+        return Draft(self.title, self.body, self.topic, client_key(self.client_key), self.language)
 
 
 @dataclass

@@ -65,9 +65,11 @@ def _form_page(
 ) -> HTMLResponse:
     """The form to raise a concern (or to record one for someone), with what was typed."""
     errors = failure.errors if failure else {}
+    shown = typed(form)
+    shown["language"] = shown["language"] or at.pages.locale(at.region)
     return at.pages.render(
         template,
-        {"typed": typed(form), "errors": errors, "topics": queries.topics(at.db)},
+        {"typed": shown, "errors": errors, "topics": queries.topics(at.db)},
         region=at.region,
         status_code=failure.status_code if failure else 200,
     )

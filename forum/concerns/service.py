@@ -16,7 +16,7 @@ from sqlmodel import Session
 from forum.concerns import queries, status
 from forum.concerns.texts import BODY, REPLY, TITLE, Draft, ReplyDraft, clean_text, one_line
 from forum.errors import FormErrors, NotAllowed, Refused
-from forum.i18n import N_, Message
+from forum.i18n import N_, OFFERED_LOCALES, Message
 from forum.models import (
     Concern,
     Organisation,
@@ -64,6 +64,7 @@ class ConcernText:
     body: str
     topic: Topic | None
     errors: dict[str, Message]
+    language: str | None = None  # the one the person chose; None: the page's
 
 
 def concern_text(session: Session, draft: Draft) -> ConcernText:
@@ -76,14 +77,18 @@ def concern_text(session: Session, draft: Draft) -> ConcernText:
         errors["body"] = message
     if topic and topic_row is None:
         errors["topic"] = N_("Choose a topic from the list, or leave it empty.")
-    return ConcernText(title, body, topic_row, errors)
+    language = draft.language.strip() or None
+    if language is not None and language not in OFFERED_LOCALES:
+        errors["language"] = N_("Choose a language from the list.")
+    return ConcernText(title, body, topic_row, errors, language)
 
 
 def raise_concern(
     session: Session, viewer: Viewer, region: Region, draft: Draft, *, language: str
 ) -> tuple[Concern, bool]:
     """The new concern, or the same one sent before (the form posted twice, or a draft
-    resent from a phone), and whether it is new."""
+    resent from a phone), and whether it is new. It is in the language the person chose,
+    else in `language` (the page's)."""
     assert region.id is not None
     require(viewer, Action.raise_concern, region.id)
     if (sent := queries.sent_with_key(session, Concern, viewer.id, draft.key)) is not None:
@@ -118,7 +123,7 @@ def create_concern(
         author_id=viewer.id,
         title=text.title,
         body=text.body,
-        language=language,
+        language=text.language or language,
         topic_id=text.topic.id if text.topic else None,
         client_key=key,
         **more,

@@ -26,6 +26,7 @@ class Draft:
     body: str = ""
     topic: str = ""
     key: str | None = None
+    language: str = ""  # the locale the person says the text is in; empty: the page's
 
 
 @dataclass(frozen=True)
