@@ -22,6 +22,7 @@ from forum.admin.region_routes import router as admin_regions_router
 from forum.api import docs as api_docs
 from forum.api import errors as api_errors
 from forum.api.routes import router as api_router
+from forum.concerns.photo_routes import router as photos_router
 from forum.concerns.routes import router as concerns_router
 from forum.db import head_revision, make_engine, writer
 from forum.errors import NotAllowed
@@ -30,6 +31,7 @@ from forum.moderation.action_routes import router as moderation_actions_router
 from forum.moderation.flag_routes import router as flags_router
 from forum.moderation.log_routes import router as moderation_log_router
 from forum.moderation.queue_routes import router as moderation_queue_router
+from forum.notices.routes import router as notices_router
 from forum.notifications import emails, worker
 from forum.notifications.routes import router as notifications_router
 from forum.offline.routes import release_version
@@ -82,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for pages in (
         regions_router,
         concerns_router,
+        photos_router,
         accounts_router,
         account_router,
         passwords_router,
@@ -98,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         partner_router,
         feeds_router,
         offline_router,
+        notices_router,
     ):
         app.include_router(pages, include_in_schema=False)
     app.include_router(api_router)

@@ -81,6 +81,7 @@ MODERATION_ACTION = {
     "grant": N_("Gave someone a role"),
     "revoke": N_("Took a role away"),
     "log_out": N_("Logged someone out everywhere"),
+    "remove_photo": N_("Removed a photo"),
     "invite": N_("Invited someone"),
     "invitation_accepted": N_("Accepted an invitation"),
 }
@@ -99,3 +100,6 @@ QUEUE_SECTION = {
     "hidden": N_("Hidden posts"),
     "blocked": N_("People who cannot write"),
 }
+
+# What pages call the author of a post whose account was erased (forum.accounts.privacy).
+FORMER_MEMBER = N_("former member")

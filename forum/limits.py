@@ -48,14 +48,28 @@ def wait_left(session: Session, limit: Limit, key: str, now: datetime | None = N
 
 
 def record(session: Session, limit: Limit, keys: list[str], now: datetime | None = None) -> None:
-    """Count one try for each key, and forget the tries that left the window."""
+    """Count one try for each key, and forget the tries that left the window (this action's,
+    and any older than every window)."""
     now = now or utcnow()
     session.execute(
         delete(Attempt).where(
             col(Attempt.action) == limit.action, col(Attempt.at) <= now - limit.window
         )
     )
+    forget_old(session, now)
     session.add_all(Attempt(action=limit.action, key=key, at=now) for key in keys)
+
+
+# The longest window of any limit (the login window's setting allows a day): older tries
+# are forgotten whatever their action, so that nothing is kept longer than it counts.
+LONGEST_WINDOW = timedelta(days=1)
+
+
+def forget_old(session: Session, now: datetime | None = None) -> int:
+    """Forget every try that no window counts any more. How many were forgotten."""
+    cutoff = (now or utcnow()) - LONGEST_WINDOW
+    deleted = session.execute(delete(Attempt).where(col(Attempt.at) <= cutoff))
+    return int(deleted.rowcount)  # type: ignore[attr-defined]
 
 
 def forget(session: Session, limit: Limit, keys: list[str]) -> None:

@@ -104,6 +104,9 @@ class User(SQLModel, table=True):
     blocked_at: datetime | None = None
     blocked_reason: str | None = Field(default=None, sa_column=Column(Text))
     created_at: datetime = Field(default_factory=utcnow)
+    # An erased account keeps only its number, so that posts it leaves stay whole: its name,
+    # email and password are gone, and pages call it a former member.
+    erased_at: datetime | None = None
 
 
 class Membership(SQLModel, table=True):
@@ -167,6 +170,12 @@ class Concern(SQLModel, table=True):
     publication_consent: bool | None = None
     # The key the form (or the person's device) gave this submission: a resend finds it.
     client_key: str | None = Field(default=None, max_length=64)
+    # An optional photo (forum.photos): the unguessable name of its files, what it shows, and
+    # the size of its phone-sized version.
+    photo: str | None = Field(default=None, max_length=64, unique=True)
+    photo_alt: str | None = Field(default=None, max_length=300)
+    photo_width: int | None = None
+    photo_height: int | None = None
 
 
 class Reply(SQLModel, table=True):

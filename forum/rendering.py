@@ -64,6 +64,13 @@ def _translate(context: Context, message: Message | str) -> str:
 
 
 @pass_context
+def _person(context: Context, name: str | None) -> str:
+    """`{{ author|person }}`: a person's name; an erased account has none any more, and is
+    called a former member, in the reader's language."""
+    return name or _i18n(context).message(labels.FORMER_MEMBER)
+
+
+@pass_context
 def _ago(context: Context, moment: datetime) -> str:
     return _i18n(context).ago(moment)
 
@@ -129,6 +136,7 @@ def make_environment(*, autoescape: bool = True) -> Environment:
     env.policies["ext.i18n.trimmed"] = True
     env.filters.update(
         t=_translate,
+        person=_person,
         ago=_ago,
         age=_age,
         day=_day,

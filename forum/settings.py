@@ -114,6 +114,10 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     # /metrics answers only with `Authorization: Bearer <this>`; empty: /metrics is off (404).
     metrics_token: str = ""
+    # The address people write to about their data or about accessibility (the privacy
+    # notice and the accessibility statement give it). Empty: they are asked to write to
+    # the region's moderators through the forum.
+    contact_email: str = ""
     # Where the footer's "source code" link points (AGPL section 13). Empty: Agora serves the
     # source of the running version itself, at /source.tar.gz.
     source_url: str = ""

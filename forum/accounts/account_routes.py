@@ -8,12 +8,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
-from forum.accounts import passwords, queries, service
+from forum.accounts import passwords, privacy, queries, service
 from forum.accounts.routes import form_page
 from forum.i18n import LANG_COOKIE, N_, Message, normalize
 from forum.ids import parse_id
 from forum.notifications import preferences
 from forum.permissions import Viewer
+from forum.photos import Store
 from forum.web.actions import Done, act
 from forum.web.deps import DB, SESSION_TOKEN, CurrentViewer, Pages, signed_in
 from forum.web.forms import Text
@@ -79,6 +80,61 @@ def save_account(
         done=lambda _result: Done(N_("Your settings are saved."), "/account"),
         failed=lambda failure: account_page(
             pages, db, viewer, typed=asdict(form), errors=failure.errors
+        ),
+    )
+
+
+@router.get("/account/data")
+def download_data(viewer: AccountHolder, request: Request, db: DB) -> Response:
+    """Everything the person wrote and set, with their photos, as a ZIP."""
+    assert viewer.user is not None
+    store = Store.under(request.app.state.settings.upload_dir)
+    return Response(
+        privacy.my_data(db, viewer.user, store),
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": 'attachment; filename="agora-data.zip"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+EraseHolder = Annotated[Viewer, Depends(signed_in("/account/delete"))]
+
+
+@router.get("/account/delete", response_class=HTMLResponse)
+def erase_form(viewer: EraseHolder, pages: Pages) -> Response:
+    return form_page(pages, "accounts/delete.html", {"remove_posts": ""})
+
+
+@dataclass
+class EraseForm:
+    confirm: Text = ""
+    remove_posts: Text = ""
+
+
+def _erased(request: Request, photos: list[str]) -> Done:
+    store = Store.under(request.app.state.settings.upload_dir)
+    for token in photos:
+        store.delete(token)
+    request.session.clear()
+    return Done(N_("Your account is erased. Thank you for taking part."), "/")
+
+
+@router.post("/account/delete")
+def erase_account(
+    request: Request, viewer: EraseHolder, form: Annotated[EraseForm, Depends()], db: DB
+) -> Response:
+    assert viewer.user is not None
+    user, pages = viewer.user, PageRenderer(request)
+    confirmed, remove_posts = bool(form.confirm), bool(form.remove_posts)
+    return act(
+        request,
+        db,
+        lambda: privacy.erase(db, user, confirmed=confirmed, remove_posts=remove_posts),
+        done=lambda photos: _erased(request, photos),
+        failed=lambda failure: form_page(
+            pages, "accounts/delete.html", asdict(form), errors=failure.errors
         ),
     )
 

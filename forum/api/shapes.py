@@ -9,6 +9,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from forum import labels
 from forum.concerns.queries import ConcernView, ReplyView
 from forum.models import Source, Status
 from forum.regions.queries import RegionSummaryRow
@@ -122,7 +123,7 @@ class Reply(BaseModel):
             official=reply.official,
             organisation=reply.organisation if reply.official else None,
             created_at=reply.created_at,
-            author=view.author_name,
+            author=view.author_name or labels.FORMER_MEMBER.msgid,
         )
 
 

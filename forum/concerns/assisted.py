@@ -17,6 +17,7 @@ from forum.i18n import N_, Message
 from forum.models import Concern, Region, Source, utcnow
 from forum.moderation.log import log
 from forum.permissions import Action, Viewer
+from forum.photos import Store
 
 ASSISTED_SOURCES = {Source.meeting.value, Source.phone.value}
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -44,7 +45,14 @@ class Met:
 
 
 def record_assisted(
-    session: Session, viewer: Viewer, region: Region, draft: Draft, met: Met, *, language: str
+    session: Session,
+    viewer: Viewer,
+    region: Region,
+    draft: Draft,
+    met: Met,
+    *,
+    language: str,
+    store: Store | None = None,
 ) -> tuple[Concern, bool]:
     """The recorded concern, or the one this form already recorded, and whether it is new."""
     assert region.id is not None
@@ -66,6 +74,7 @@ def record_assisted(
         text,
         language=language,
         key=draft.key,
+        store=store,
         source=assisted.source,
         source_person=assisted.person,
         source_meeting=assisted.meeting,

@@ -1,11 +1,29 @@
 """The forms of concerns, as sent by a browser: every field text, every field optional.
 Each turns into what the domain takes; `typed()` (web/forms.py) gives what is shown back."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Annotated
 
+from fastapi import File, UploadFile
+
+from forum import photos
 from forum.concerns.assisted import Met
 from forum.concerns.texts import Draft, ReplyDraft, client_key
+from forum.i18n import Message
 from forum.web.forms import Text
+
+Upload = Annotated[UploadFile | None, File()]
+
+
+def prepared_photo(upload: UploadFile | None) -> photos.Photo | Message | None:
+    """The photo chosen in the form, re-encoded, or why it cannot be taken; None when no file
+    was chosen (a browser still sends an empty part). Done when the form is read, before the
+    request touches the database: decoding a photo takes a while, and a SQLite writer holds
+    the write lock from its first query."""
+    if upload is None or not upload.filename:
+        return None
+    data = upload.file.read(photos.MAX_BYTES + 1)
+    return photos.prepare(data) if data else None
 
 
 @dataclass
@@ -15,9 +33,23 @@ class ConcernForm:
     topic: Text = ""
     language: Text = ""
     client_key: Text = ""
+    photo: Upload = None
+    photo_alt: Text = ""
+    prepared: photos.Photo | Message | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        self.prepared = prepared_photo(self.photo)
 
     def draft(self) -> Draft:
-        return Draft(self.title, self.body, self.topic, client_key(self.client_key), self.language)
+        return Draft(
+            self.title,
+            self.body,
+            self.topic,
+            client_key(self.client_key),
+            self.language,
+            self.prepared,
+            self.photo_alt,
+        )
 
 
 @dataclass

@@ -147,6 +147,16 @@ def _attach_audiences(session: Session, views: list[ConcernView]) -> None:
         view.audiences = by_concern[view.concern.id]
 
 
+def photo_is_shown(session: Session, token: str) -> bool:
+    """Whether a shown concern (not hidden, in an active region) has this photo."""
+    found = session.exec(
+        select(Concern.id)
+        .join(Region, col(Region.id) == Concern.region_id)
+        .where(Concern.photo == token, col(Concern.hidden).is_(False), col(Region.active))
+    ).first()
+    return found is not None
+
+
 def concern_view(session: Session, concern_id: int) -> Shown | None:
     row = session.exec(
         select(Concern, User.name, Topic, Region)

@@ -20,6 +20,7 @@ from forum.errors import NotAllowed
 from forum.i18n import N_, Message
 from forum.models import Concern, Region
 from forum.permissions import Action, Viewer, can
+from forum.photos import Store
 from forum.web.actions import Done, Failure, Paced, act
 from forum.web.deps import (
     DB,
@@ -84,10 +85,11 @@ def _send(
 ) -> Response:
     """Raise (or record) the concern in the language of the page; the form again on error."""
     language = at.pages.locale(at.region)
+    store = Store.under(at.request.app.state.settings.upload_dir)
     return act(
         at.request,
         at.db,
-        lambda: create(language=language),
+        lambda: create(language=language, store=store),
         done=done,
         failed=lambda failure: _form_page(at, form, failure, template),
         paced=Paced("concern", "title"),

@@ -30,6 +30,7 @@ from forum.models import (
 from forum.moderation.log import log
 from forum.notifications import events
 from forum.permissions import Action, Viewer, can
+from forum.photos import MAX_ALT, Photo, Store
 
 TECHNOLOGY_PROVIDERS = "technology_providers"
 LOCAL_ADMINISTRATION = "local_administration"
@@ -65,6 +66,8 @@ class ConcernText:
     topic: Topic | None
     errors: dict[str, Message]
     language: str | None = None  # the one the person chose; None: the page's
+    photo: Photo | None = None
+    photo_alt: str | None = None
 
 
 def concern_text(session: Session, draft: Draft) -> ConcernText:
@@ -80,11 +83,40 @@ def concern_text(session: Session, draft: Draft) -> ConcernText:
     language = draft.language.strip() or None
     if language is not None and language not in OFFERED_LOCALES:
         errors["language"] = N_("Choose a language from the list.")
-    return ConcernText(title, body, topic_row, errors, language)
+    photo, alt = _photo(draft, errors)
+    return ConcernText(title, body, topic_row, errors, language, photo, alt)
+
+
+def _photo(draft: Draft, errors: dict[str, Message]) -> tuple[Photo | None, str | None]:
+    """The photo and what it shows, or a message beside the field that is wrong. A photo
+    that was fine must be chosen again when something else is wrong: a form sent back
+    cannot hold a file."""
+    if draft.photo is None:
+        return None, None
+    if isinstance(draft.photo, Message):
+        errors["photo"] = draft.photo
+        return None, None
+    alt = one_line(draft.photo_alt)
+    if not alt:
+        errors["photo_alt"] = N_(
+            "Say in a few words what the photo shows, for people who cannot see it."
+        )
+    elif len(alt) > MAX_ALT:
+        errors["photo_alt"] = N_("Use at most %(max)d characters.", max=MAX_ALT)
+    if errors:
+        errors["photo"] = N_("Choose the photo again: a form sent back cannot keep it.")
+        return None, None
+    return draft.photo, alt
 
 
 def raise_concern(
-    session: Session, viewer: Viewer, region: Region, draft: Draft, *, language: str
+    session: Session,
+    viewer: Viewer,
+    region: Region,
+    draft: Draft,
+    *,
+    language: str,
+    store: Store | None = None,
 ) -> tuple[Concern, bool]:
     """The new concern, or the same one sent before (the form posted twice, or a draft
     resent from a phone), and whether it is new. It is in the language the person chose,
@@ -96,7 +128,9 @@ def raise_concern(
     text = concern_text(session, draft)
     if text.errors:
         raise FormErrors(text.errors)
-    return create_concern(session, viewer, region.id, text, language=language, key=draft.key)
+    return create_concern(
+        session, viewer, region.id, text, language=language, key=draft.key, store=store
+    )
 
 
 def create_concern(
@@ -107,10 +141,12 @@ def create_concern(
     *,
     language: str,
     key: str | None,
+    store: Store | None = None,
     **more: Any,
 ) -> tuple[Concern, bool]:
     """A new concern with this text (and `more` of its fields), unless the same person sent
-    the same text to the same region a moment ago (then that one), and whether it is new."""
+    the same text to the same region a moment ago (then that one), and whether it is new.
+    Its photo's files are written to `store`, and removed again if it was not new."""
     assert viewer.id is not None
     since = utcnow() - RESEND_WINDOW
     earlier = queries.recent_concern(
@@ -128,7 +164,15 @@ def create_concern(
         client_key=key,
         **more,
     )
-    return _add_once(session, concern, viewer, key)
+    if text.photo is not None:
+        assert store is not None, "a photo needs a store"
+        concern.photo = store.save(text.photo)
+        concern.photo_alt = text.photo_alt
+        concern.photo_width, concern.photo_height = text.photo.width, text.photo.height
+    added, new = _add_once(session, concern, viewer, key)
+    if not new and concern.photo and store is not None:
+        store.delete(concern.photo)
+    return added, new
 
 
 Sent = TypeVar("Sent", Concern, Reply)

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from forum.i18n import N_, Message
+from forum.photos import Photo
 
 MAX_TITLE = 140
 MAX_BODY = 5000
@@ -27,6 +28,9 @@ class Draft:
     topic: str = ""
     key: str | None = None
     language: str = ""  # the locale the person says the text is in; empty: the page's
+    # A photo sent with it, already made safe (forum.photos), or why it could not be.
+    photo: Photo | Message | None = None
+    photo_alt: str = ""
 
 
 @dataclass(frozen=True)

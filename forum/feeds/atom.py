@@ -17,6 +17,7 @@ from sqlmodel import Session
 from forum.concerns.queries import ConcernView
 from forum.feeds import queries
 from forum.i18n import N_, Translator, bcp47, negotiate, translator
+from forum.labels import FORMER_MEMBER
 from forum.models import Concern, Region
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -63,7 +64,7 @@ def region_feed(session: Session, region: Region, base_url: str) -> bytes:
     answers = queries.newest_official_answers(session, region.id, MAX_ENTRIES)
     # Answers first: at the same moment, an answer is newer than what it answers.
     entries = [_reply_entry(row, base_url, i18n) for row in answers]
-    entries += [_concern_entry(row.concern, row.author_name, base_url) for row in concerns]
+    entries += [_concern_entry(row.concern, row.author_name, base_url, i18n) for row in concerns]
     title = i18n.message(N_("New concerns and official answers in %(region)s", region=region.name))
     page_url = f"{base_url}/r/{region.slug}"
     return render(Feed(title, None, region.created_at, page_url, _newest(entries)), i18n)
@@ -74,7 +75,7 @@ def concern_feed(session: Session, view: ConcernView, region: Region, base_url: 
     concern = view.concern
     i18n = _feed_translator(region)
     replies = queries.newest_replies(session, concern, MAX_ENTRIES - 1)
-    entries = [_concern_entry(concern, view.author_name, base_url)]
+    entries = [_concern_entry(concern, view.author_name, base_url, i18n)]
     entries += [_reply_entry(row, base_url, i18n) for row in replies]
     page_url = f"{base_url}/c/{concern.id}"
     language = bcp47(concern.language)
@@ -91,7 +92,7 @@ def _newest(entries: list[Entry]) -> list[Entry]:
     return sorted(entries, key=lambda entry: _utc(entry.published), reverse=True)[:MAX_ENTRIES]
 
 
-def _concern_entry(concern: Concern, author_name: str, base_url: str) -> Entry:
+def _concern_entry(concern: Concern, author_name: str, base_url: str, i18n: Translator) -> Entry:
     url = f"{base_url}/c/{concern.id}"
     return Entry(
         id=url,
@@ -100,7 +101,7 @@ def _concern_entry(concern: Concern, author_name: str, base_url: str) -> Entry:
         published=concern.created_at,
         link=url,
         # For a concern recorded at a meeting or by phone, the person met raised it.
-        author=concern.source_person or author_name,
+        author=concern.source_person or author_name or i18n.message(FORMER_MEMBER),
         content=concern.body,
         lang=bcp47(concern.language),
     )
@@ -108,14 +109,15 @@ def _concern_entry(concern: Concern, author_name: str, base_url: str) -> Entry:
 
 def _reply_entry(row: queries.ReplyRow, base_url: str, i18n: Translator) -> Entry:
     reply, concern = row.reply, row.concern
+    author = row.author_name or i18n.message(FORMER_MEMBER)
     if reply.official:
         title = N_(
             "Official answer from %(organisation)s: %(title)s",
-            organisation=reply.organisation or row.author_name,
+            organisation=reply.organisation or author,
             title=concern.title,
         )
     else:
-        title = N_("Reply from %(name)s: %(title)s", name=row.author_name, title=concern.title)
+        title = N_("Reply from %(name)s: %(title)s", name=author, title=concern.title)
     url = f"{base_url}/c/{concern.id}#reply-{reply.id}"
     return Entry(
         id=url,
@@ -123,7 +125,7 @@ def _reply_entry(row: queries.ReplyRow, base_url: str, i18n: Translator) -> Entr
         title_lang=i18n.lang,
         published=reply.created_at,
         link=url,
-        author=row.author_name,
+        author=author,
         content=reply.body,
         lang=bcp47(reply.language),
     )

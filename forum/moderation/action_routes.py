@@ -19,6 +19,7 @@ from forum.models import Concern, Flag, Region, Reply, User
 from forum.moderation import service
 from forum.moderation.queue_routes import Moderator, QueueForm, Sent, Taken, take
 from forum.permissions import Viewer
+from forum.photos import Store
 from forum.regions import queries as region_queries
 from forum.web.deps import DB, Pages
 from forum.web.forms import Text, Texts
@@ -170,6 +171,16 @@ def restore_concern(
 ) -> Response:
     change = partial(service.restore, db, viewer, concern, None, reason=reason)
     taken = _on_concern(concern, sent, "restore", change, SHOWN, reason=reason)
+    return take(request, pages, db, viewer, sent, taken)
+
+
+@router.post("/moderation/concerns/{concern_id}/photo/remove")
+def remove_photo(
+    request: Request, concern: ConcernInUrl, viewer: Moderator, sent: Sent, db: DB, pages: Pages
+) -> Response:
+    store = Store.under(request.app.state.settings.upload_dir)
+    change = partial(service.remove_photo, db, viewer, concern, store)
+    taken = _on_concern(concern, sent, "photo", change, N_("The photo is removed."))
     return take(request, pages, db, viewer, sent, taken)
 
 

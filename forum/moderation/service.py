@@ -24,6 +24,7 @@ from forum.moderation import queries
 from forum.moderation.log import log
 from forum.notifications import events
 from forum.permissions import Action, Viewer
+from forum.photos import Store
 
 MAX_REASON = 500
 
@@ -164,6 +165,20 @@ def hide(
     session.flush()
     events.post_hidden(session, concern, reply, why, actor_id=viewer.id)
     events.report_upheld(session, concern, reply, reporter_ids, actor_id=viewer.id)
+
+
+def remove_photo(session: Session, viewer: Viewer, concern: Concern, store: Store) -> None:
+    """Take a concern's photo away for good (a face, a number plate, an address): its files
+    are deleted, the concern stays."""
+    _require(viewer, Action.moderate, concern.region_id, concern)
+    token = concern.photo
+    gone = N_("This concern has no photo any more.")
+    if token is None:
+        raise Refused(gone)
+    cleared = {"photo": None, "photo_alt": None, "photo_width": None, "photo_height": None}
+    _change(session, concern, [col(Concern.photo) == token], cleared, gone)
+    log(session, viewer, concern, "remove_photo", {"photo": True}, {"photo": False})
+    store.delete(token)
 
 
 def restore(

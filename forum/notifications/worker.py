@@ -16,7 +16,9 @@ from threading import Event
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
+from forum import limits
 from forum.db import writer
 from forum.notifications import digest, outbox
 from forum.settings import Settings
@@ -47,6 +49,9 @@ def run_once(
     transactions writes, so each takes SQLite's write lock when it begins (forum.db.writer):
     two workers at once then wait their turn instead of failing."""
     engine = writer(engine)
+    with Session(engine) as session:  # housekeeping: limits' old tries (forum.limits)
+        limits.forget_old(session, now)
+        session.commit()
     written = digest.write_due(engine, now=now)
     if written:
         log.info("wrote %d daily emails", written)

@@ -74,7 +74,15 @@
   function fields(form) {
     return Array.prototype.filter.call(form.elements, function (field) {
       return field.name && field.name !== "csrf_token" && field.name !== "client_key" &&
-        ["hidden", "password", "submit", "button"].indexOf(field.type) < 0;
+        ["hidden", "password", "submit", "button", "file"].indexOf(field.type) < 0;
+    });
+  }
+
+  // A photo cannot be kept on the phone with the text: it is sent while the page stays open,
+  // and if the page was closed the person is told to choose it again.
+  function hasPhoto(form) {
+    return Array.prototype.some.call(form.querySelectorAll("input[type=file]"), function (input) {
+      return input.files && input.files.length > 0;
     });
   }
 
@@ -94,6 +102,7 @@
         written = written || (isText(field) && field.value.trim() !== "");
       }
     });
+    values["photo:chosen"] = hasPhoto(form);
     return written ? values : null;
   }
 
@@ -156,7 +165,7 @@
   }
 
   function waiting(form) {
-    say(form, "waiting", true);
+    say(form, hasPhoto(form) ? "photo-waiting" : "waiting", true);
     if (!retrying) retrying = window.setInterval(sendWaiting, RETRY_EVERY_MS);
   }
 
@@ -183,7 +192,10 @@
     if (!draft || !draft.values) return;
     if (isEmpty(form)) fill(form, draft.values);
     if (form.elements.client_key && draft.key) form.elements.client_key.value = draft.key;
-    if (draft.pending) {
+    if (draft.values["photo:chosen"] && !hasPhoto(form)) {
+      save(form, false); // not sent without the photo the person meant to send
+      say(form, "photo-lost");
+    } else if (draft.pending) {
       waiting(form);
       if (navigator.onLine !== false && window.htmx) send(form);
     } else {

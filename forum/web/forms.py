@@ -12,7 +12,7 @@ message the person can read, never a validation error page.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import fields
 from typing import Annotated, Any
 
 from fastapi import Form
@@ -23,4 +23,5 @@ Texts = Annotated[list[str], Form()]
 
 def typed(form: Any) -> dict[str, str]:
     """What the person typed, by field, to show back in the form."""
-    return {name: value for name, value in asdict(form).items() if isinstance(value, str)}
+    values = {field.name: getattr(form, field.name) for field in fields(form)}
+    return {name: value for name, value in values.items() if isinstance(value, str)}

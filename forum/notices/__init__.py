@@ -1,0 +1,1 @@
+"""The privacy notice and the accessibility statement: plain pages, linked from every footer."""
