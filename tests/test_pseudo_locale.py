@@ -102,6 +102,8 @@ PUBLIC_PAGES = [
     "/register",
     "/c/999999",
     "/nowhere",
+    "/privacy",
+    "/accessibility",
 ]
 
 
@@ -228,6 +230,7 @@ ADMIN_PAGES = [
     "/admin/organisations",
     "/admin/people?region=xyzzy",
     "/account/password",
+    "/account/delete",
 ]
 
 
@@ -242,6 +245,7 @@ def test_it_translates_the_administration_pages_and_their_errors(client, world):
         post(client, "/admin/people", {"region": "xyzzy", "name": "xyzzy", "role": "xyzzy"}),
         post(client, "/admin/invitations", {"region": "xyzzy", "email": "xyzzy", "role": ""}),
         post(client, "/account/password", {"current": "xyzzy", "password": "x"}),
+        post(client, "/account/delete", {}),
     ):
         assert response.status_code == 400, response.request.url
         assert not leftovers(response.text), response.request.url

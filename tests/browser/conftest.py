@@ -117,6 +117,11 @@ def server(databases: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         # The browser tests send wrong passwords on purpose, many times, from one address.
         "FORUM_LOGIN_LIMIT_PER_CLIENT": "100000",
         "FORUM_LOGIN_LIMIT_PER_ACCOUNT": "100000",
+        # ...and register, post and report many times from that one address too.
+        "FORUM_REGISTRATIONS_PER_HOUR": "100000",
+        "FORUM_CONCERNS_PER_HOUR": "100000",
+        "FORUM_REPLIES_PER_HOUR": "100000",
+        "FORUM_FLAGS_PER_HOUR": "100000",
         "PYTHONUNBUFFERED": "1",
     }
     log = folder / "server.log"

@@ -55,8 +55,13 @@ def unique(prefix: str) -> str:
 
 
 def switch_language(page: Page, locale: str) -> None:
-    """Follow the footer's language switcher link, as a person would."""
-    page.locator("footer").get_by_role("link", name=autonym(locale), exact=True).click()
+    """Use the footer's language switcher, as a person would: a link for a visitor, a button
+    (a form that saves the choice) for someone logged in."""
+    footer = page.locator("footer")
+    choice = footer.get_by_role("link", name=autonym(locale), exact=True).or_(
+        footer.get_by_role("button", name=autonym(locale), exact=True)
+    )
+    choice.click()
     expect(page.locator("html")).to_have_attribute("lang", bcp47(locale))
 
 
