@@ -350,6 +350,9 @@ def test_a_citizen_raises_a_concern_with_the_keyboard_alone(page: Page) -> None:
     page.keyboard.type("My mother cannot read them.")
     page.keyboard.press("Tab")
     expect(page.locator("#topic")).to_be_focused()
+    for field in ("#photo", "#photo_alt", "#language"):  # the optional ones, in order
+        page.keyboard.press("Tab")
+        expect(page.locator(field)).to_be_focused()
     page.keyboard.press("Tab")
     send = page.locator(f"form[action='/r/{REGION}/new'] button")
     expect(send).to_be_focused()

@@ -7,6 +7,7 @@ catalogs (`say`).
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -19,6 +20,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
+from PIL import Image
 from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from tests.browser.conftest import SECRET_KEY, Server, _free_port, _wait_until_healthy
@@ -369,3 +371,52 @@ def test_a_phone_with_an_older_service_worker_updates_itself(
         "() => getComputedStyle(document.querySelector('.site-header')).backgroundColor"
     )
     assert background not in ("rgba(0, 0, 0, 0)", "transparent"), "no stylesheet offline"
+
+
+def _png_4x4() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+PNG_4x4 = _png_4x4()
+PHOTO_WAITING = (
+    "There is no connection. What you wrote and your photo will be sent when the connection "
+    "is back, if this page stays open. The photo cannot be kept on this phone once the page "
+    "is closed."
+)
+PHOTO_LOST = (
+    "What you wrote before is back, but your photo could not be kept on this phone. Choose "
+    "the photo again, then send."
+)
+
+
+def test_a_concern_with_a_photo_waits_while_the_page_is_open_and_says_when_the_photo_is_lost(
+    context: BrowserContext, citizen: Page
+) -> None:
+    page = citizen
+    title = unique("A pothole by the school")
+    opened_and_kept(page, f"/r/{REGION}/new")
+    page.locator("#title").fill(title)
+    page.locator("#body").fill("Deep enough to break an ankle.")
+    picture = {"name": "hole.png", "mimeType": "image/png", "buffer": PNG_4x4}
+    page.locator("#photo").set_input_files(files=[picture])
+    page.locator("#photo_alt").fill("A deep hole in the road")
+
+    context.set_offline(True)
+    page.locator(f"form[action='/r/{REGION}/new'] button.button-main").click()
+    status = page.locator(".draft-status")
+    expect(status).to_contain_text(say("en", PHOTO_WAITING))
+
+    page.reload()  # the page was closed: the text comes back, the photo cannot
+    expect(page.locator("#title")).to_have_value(title)
+    expect(status).to_contain_text(say("en", PHOTO_LOST))
+    context.set_offline(False)
+    page.wait_for_timeout(1500)  # not sent without the photo the person meant to send
+    assert concerns_titled(page, title) == 0
+
+    page.locator("#photo").set_input_files(files=[picture])
+    page.locator(f"form[action='/r/{REGION}/new'] button.button-main").click()
+    expect(page).to_have_url(CONCERN_URL)
+    expect(page.locator("figure.photo img")).to_have_attribute("alt", "A deep hole in the road")
+    assert concerns_titled(page, title) == 1
