@@ -15,7 +15,7 @@ from tests.factories import log_in, post
 
 
 def test_ten_people_registering_one_name_at_once_get_one_account_and_nine_forms(app, db):
-    start = threading.Barrier(10)
+    start = threading.Barrier(10, timeout=30)
     answers: list[tuple[int, str]] = []
 
     def register(number: int) -> None:
@@ -41,21 +41,27 @@ def test_ten_people_registering_one_name_at_once_get_one_account_and_nine_forms(
     assert len(db.exec(select(User).where(User.name_key == "maria")).all()) == 1
 
 
-def at_once(app, count: int, send) -> list[int]:
-    """`count` clients, each logged in on its own, send at the same moment; their statuses."""
-    start = threading.Barrier(count)
+def at_once(clients: list[TestClient], send) -> list[int]:
+    """Each client sends at the same moment (a barrier); their statuses. A client that fails
+    fails the test, and nobody waits for it for ever."""
+    start = threading.Barrier(len(clients), timeout=30)
     statuses: list[int] = []
+    errors: list[BaseException] = []
 
-    def one(number: int) -> None:
-        with TestClient(app, client=(f"192.0.2.{number}", 50000)) as client:
-            send(client, start)
-            statuses.append(client.last_status)  # type: ignore[attr-defined]
+    def one(client: TestClient) -> None:
+        try:
+            start.wait()
+            statuses.append(send(client).status_code)
+        except BaseException as error:
+            errors.append(error)
+            start.abort()
 
-    threads = [threading.Thread(target=one, args=(n,)) for n in range(count)]
+    threads = [threading.Thread(target=one, args=(client,)) for client in clients]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+    assert not errors, errors
     return sorted(statuses)
 
 
@@ -75,13 +81,17 @@ def test_one_moderation_sent_ten_times_at_once_is_done_logged_and_mailed_once(
         else f"/moderation/concerns/{concern.id}/{verb}"
     )
 
-    def send(client: TestClient, start: threading.Barrier) -> None:
+    clients = []
+    for number in range(10):  # logged in one after the other; they send at once
+        client = TestClient(app, client=(f"192.0.2.{number}", 50000))
         log_in(client, moderator)
         client.get("/moderation")  # the CSRF token
-        start.wait()
-        client.last_status = post(client, url, {"reason": "Rude words"}).status_code  # type: ignore[attr-defined]
-
-    statuses = at_once(app, 10, send)
+        clients.append(client)
+    try:
+        statuses = at_once(clients, lambda client: post(client, url, {"reason": "Rude words"}))
+    finally:
+        for client in clients:
+            client.close()
 
     assert statuses.count(303) == 1 and all(s < 500 for s in statuses), statuses
     logged = db.exec(select(func.count()).select_from(ModerationEvent)).one()

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
 
 from forum.admin import invitations, queries, service
 from forum.admin.deps import Manager, managed_region, managed_regions
@@ -99,10 +100,23 @@ def give_role(
 
 
 @dataclass
-class RevokeForm:
+class PersonForm:
     region: Text = ""
     person: Text = ""  # the person's number
+
+
+@dataclass
+class RevokeForm(PersonForm):
     role: Text = ""
+
+
+def _person(db: Session, form: PersonForm) -> User:
+    """The person the form names by number (a 404 for one that does not exist)."""
+    number = parse_id(form.person)
+    person = db.get(User, number) if number else None
+    if person is None:
+        raise HTTPException(404)
+    return person
 
 
 @router.post("/admin/people/revoke")
@@ -110,10 +124,7 @@ def take_role(
     request: Request, viewer: Manager, form: Annotated[RevokeForm, Depends()], db: DB
 ) -> Response:
     region, pages = managed_region(db, viewer, form.region), PageRenderer(request)
-    number = parse_id(form.person)
-    person = db.get(User, number) if number else None
-    if person is None:
-        raise HTTPException(404)
+    person = _person(db, form)
     return act(
         request,
         db,
@@ -125,21 +136,12 @@ def take_role(
     )
 
 
-@dataclass
-class PersonForm:
-    region: Text = ""
-    person: Text = ""  # the person's number
-
-
 @router.post("/admin/people/logout")
 def log_out(
     request: Request, viewer: Manager, form: Annotated[PersonForm, Depends()], db: DB
 ) -> Response:
     region, pages = managed_region(db, viewer, form.region), PageRenderer(request)
-    number = parse_id(form.person)
-    person = db.get(User, number) if number else None
-    if person is None:
-        raise HTTPException(404)
+    person = _person(db, form)
     done = N_("%(name)s is logged out on every device.", name=person.name)
     return act(
         request,
