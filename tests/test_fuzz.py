@@ -120,6 +120,113 @@ class Fuzzer:
             self.crashes.append((f"{method} {url[:80]}", what, response.status_code))
 
 
+def fuzz_form(fuzz: Fuzzer, action: str, fields: list[str], token: str, rng: random.Random) -> None:
+    """Malformed posts of one form."""
+    post = {"csrf_token": token}
+    for value in HOSTILE + [random_text(rng) for _ in range(8)]:
+        fuzz.send(
+            "POST",
+            action,
+            "every field: " + value[:20],
+            data={**post, **dict.fromkeys(fields, value)},
+        )
+    fuzz.send("POST", action, "no field but the token", data=post)
+    fuzz.send(
+        "POST",
+        action,
+        "each field twice",
+        content="&".join(f"{name}=one&{name}=two" for name in fields) + f"&csrf_token={token}",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    fuzz.send(
+        "POST",
+        action,
+        "unknown fields",
+        data={**post, "is_admin": "1", "id": "1", "role": "admin", "__proto__": "x"},
+    )
+    fuzz.send(
+        "POST",
+        action,
+        "invalid UTF-8",
+        content=b"csrf_token="
+        + token.encode()
+        + b"&"
+        + b"&".join(name.encode() + b"=\xff\xfe\xc0\xaf" for name in fields),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    fuzz.send(
+        "POST",
+        action,
+        "JSON to a form",
+        json={name: [1, {"a": None}] for name in fields},
+        headers={"x-csrf-token": token},
+    )
+    fuzz.send(
+        "POST",
+        action,
+        "multipart without a boundary",
+        content=b"--x\r\n",
+        headers={"content-type": "multipart/form-data", "x-csrf-token": token},
+    )
+    fuzz.send(
+        "POST",
+        action,
+        "broken multipart",
+        content=b'--b\r\nContent-Disposition: form-data; name="title\r\n\r\nx\r\n--b',
+        headers={"content-type": "multipart/form-data; boundary=b", "x-csrf-token": token},
+    )
+    fuzz.send(
+        "POST",
+        action,
+        "a file where text goes",
+        data=post,
+        files={fields[0]: ("x.exe", b"MZ\x00\x01", "application/octet-stream")},
+    )
+    fuzz.send(
+        "POST",
+        action,
+        "over the body limit",
+        content=b"title=" + b"x" * 1_100_000 + b"&csrf_token=" + token.encode(),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    fuzz.send(
+        "POST",
+        action,
+        "a wrong content type",
+        content=b"\x00\x01\x02",
+        headers={"content-type": "application/x-evil", "x-csrf-token": token},
+    )
+
+
+def fuzz_page(fuzz: Fuzzer, path: str, url: str, rng: random.Random) -> None:
+    """Malformed requests for one page: junk in its path, wrong methods, absurd headers."""
+    for junk in JUNK_PATH_VALUES:
+        fuzz.send("GET", re.sub(r"\{\w+\}", junk, path), "junk in the path")
+    for method in ("PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"):
+        fuzz.send(method, url, "a wrong method")
+    for name, value in (
+        ("accept-language", "x" * 8000),
+        ("accept-language", "*;q=abc, ;;;, zz-ZZ-x-private;q=2"),
+        ("accept-encoding", "gzip;q=bogus, br;q=-1"),
+        ("cookie", "agora_session=" + "A" * 3000 + "; lang=../../etc"),
+        ("x-request-id", "\u00e9" * 500),
+        ("hx-request", "true"),
+        ("if-none-match", '"' + "x" * 5000),
+        ("x-forwarded-for", "::1, 999.999.999.999, <script>"),
+    ):
+        fuzz.send(
+            "GET",
+            url,
+            f"absurd {name}",
+            headers={name: value.encode()},
+        )
+    fuzz.send(
+        "GET",
+        url + "?" + "&".join(f"{random_text(rng)}={random_text(rng)}" for _ in range(5)),
+        "random query",
+    )
+
+
 def test_no_malformed_request_gets_a_5xx_and_the_server_lives_on(app, world):
     rng = random.Random(SEED)
     with TestClient(app, raise_server_exceptions=False) as client:
@@ -133,111 +240,20 @@ def test_no_malformed_request_gets_a_5xx_and_the_server_lives_on(app, world):
             if "POST" in (getattr(route, "methods", None) or ())
         }
         assert len(forms) > 20  # the pages really were read
-        # Logging out would leave the rest to a visitor, stopped at the door.
-        for action in sorted((every_post | set(forms)) - {"/logout"}):
+        # Logging out, or erasing the account (any value confirms it), would leave the rest to
+        # a visitor, stopped at the door: those two come last.
+        last = ["/account/delete", "/logout"]
+
+        def form(action: str) -> None:
             fields = sorted(forms.get(action, set())) or ["name", "body", "title", "reason"]
-            post = {"csrf_token": token}
-            for value in HOSTILE + [random_text(rng) for _ in range(8)]:
-                fuzz.send(
-                    "POST",
-                    action,
-                    "every field: " + value[:20],
-                    data={**post, **dict.fromkeys(fields, value)},
-                )
-            fuzz.send("POST", action, "no field but the token", data=post)
-            fuzz.send(
-                "POST",
-                action,
-                "each field twice",
-                content="&".join(f"{name}=one&{name}=two" for name in fields)
-                + f"&csrf_token={token}",
-                headers={"content-type": "application/x-www-form-urlencoded"},
-            )
-            fuzz.send(
-                "POST",
-                action,
-                "unknown fields",
-                data={**post, "is_admin": "1", "id": "1", "role": "admin", "__proto__": "x"},
-            )
-            fuzz.send(
-                "POST",
-                action,
-                "invalid UTF-8",
-                content=b"csrf_token="
-                + token.encode()
-                + b"&"
-                + b"&".join(name.encode() + b"=\xff\xfe\xc0\xaf" for name in fields),
-                headers={"content-type": "application/x-www-form-urlencoded"},
-            )
-            fuzz.send(
-                "POST",
-                action,
-                "JSON to a form",
-                json={name: [1, {"a": None}] for name in fields},
-                headers={"x-csrf-token": token},
-            )
-            fuzz.send(
-                "POST",
-                action,
-                "multipart without a boundary",
-                content=b"--x\r\n",
-                headers={"content-type": "multipart/form-data", "x-csrf-token": token},
-            )
-            fuzz.send(
-                "POST",
-                action,
-                "broken multipart",
-                content=b'--b\r\nContent-Disposition: form-data; name="title\r\n\r\nx\r\n--b',
-                headers={"content-type": "multipart/form-data; boundary=b", "x-csrf-token": token},
-            )
-            fuzz.send(
-                "POST",
-                action,
-                "a file where text goes",
-                data=post,
-                files={fields[0]: ("x.exe", b"MZ\x00\x01", "application/octet-stream")},
-            )
-            fuzz.send(
-                "POST",
-                action,
-                "over the body limit",
-                content=b"title=" + b"x" * 1_100_000 + b"&csrf_token=" + token.encode(),
-                headers={"content-type": "application/x-www-form-urlencoded"},
-            )
-            fuzz.send(
-                "POST",
-                action,
-                "a wrong content type",
-                content=b"\x00\x01\x02",
-                headers={"content-type": "application/x-evil", "x-csrf-token": token},
-            )
+            fuzz_form(fuzz, action, fields, token, rng)
+
+        for action in sorted((every_post | set(forms)) - set(last)):
+            form(action)
         for path in get_paths(app):
-            for junk in JUNK_PATH_VALUES:
-                fuzz.send("GET", re.sub(r"\{\w+\}", junk, path), "junk in the path")
-            url = filled(path, world)
-            for method in ("PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"):
-                fuzz.send(method, url, "a wrong method")
-            for name, value in (
-                ("accept-language", "x" * 8000),
-                ("accept-language", "*;q=abc, ;;;, zz-ZZ-x-private;q=2"),
-                ("accept-encoding", "gzip;q=bogus, br;q=-1"),
-                ("cookie", "agora_session=" + "A" * 3000 + "; lang=../../etc"),
-                ("x-request-id", "\u00e9" * 500),
-                ("hx-request", "true"),
-                ("if-none-match", '"' + "x" * 5000),
-                ("x-forwarded-for", "::1, 999.999.999.999, <script>"),
-            ):
-                fuzz.send(
-                    "GET",
-                    url,
-                    f"absurd {name}",
-                    headers={name: value.encode()},
-                )
-            fuzz.send(
-                "GET",
-                url + "?" + "&".join(f"{random_text(rng)}={random_text(rng)}" for _ in range(5)),
-                "random query",
-            )
+            fuzz_page(fuzz, path, filled(path, world), rng)
+        for action in last:
+            form(action)
 
         alive = client.get("/healthz")
 
