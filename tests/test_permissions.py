@@ -207,6 +207,7 @@ MODERATION_ROUTES = {
     "topic": ("/moderation/concerns/{id}/topic", {"topic": "energy"}),
     "hide": ("/moderation/concerns/{id}/hide", {"reason": "Advertising"}),
     "audiences": ("/moderation/concerns/{id}/audiences", {"audience": "citizens"}),
+    "remove photo": ("/moderation/concerns/{id}/photo/remove", {}),
 }
 # Who may open each moderation page: moderators and leaders of any region see their own.
 MODERATION_PAGES = {
@@ -230,6 +231,10 @@ def test_it_lets_exactly_the_moderators_of_the_region_moderate(
     client, db, world: World, route: str, persona: str
 ):
     path, form = MODERATION_ROUTES[route]
+    if route == "remove photo":  # a photo to remove (its files need not exist)
+        world.concern.photo = "p" * 32
+        db.add(world.concern)
+        db.commit()
     _log_in_as(client, world, persona)
 
     response = post(client, path.format(id=world.concern.id), form)
