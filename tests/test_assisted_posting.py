@@ -46,7 +46,7 @@ def test_it_shows_the_form_to_a_moderator_with_every_field(client, region, moder
 
     assert form["action"] == "/r/alentejo/record"
     names = {field["name"] for field in form.select("[name]")}
-    assert names == {"csrf_token", "client_key", *MEETING}
+    assert names == {"csrf_token", "client_key", "photo", "photo_alt", *MEETING}
     assert form.select_one("input#date")["type"] == "date"
     assert form.select_one("input#consent")["type"] == "checkbox"
     consent = form.select_one("label[for=consent]").text

@@ -111,10 +111,10 @@ def test_a_file_form_may_send_more_than_a_plain_one(client, make, region):
     log_in(client, make.user())
     token = csrf_token(client)
     fields = {"csrf_token": token, "title": "Photo", "body": "See the photo."}
-    photo = {"photo": ("bus.jpg", b"\xff\xd8" + b"x" * 100_000, "image/jpeg")}
+    photo = {"attachment": ("bus.jpg", b"\xff\xd8" + b"x" * 100_000, "image/jpeg")}
 
     fits = client.post("/r/alentejo/new", data=fields, files=photo, follow_redirects=False)
-    too_big = {"photo": ("bus.jpg", b"\xff\xd8" + b"x" * 250_000, "image/jpeg")}
+    too_big = {"attachment": ("bus.jpg", b"\xff\xd8" + b"x" * 250_000, "image/jpeg")}
     refused = client.post("/r/alentejo/new", data=fields, files=too_big, follow_redirects=False)
 
     assert fits.status_code == 303

@@ -58,6 +58,8 @@ def test_it_shows_the_form_to_a_citizen(client, region, citizen):
         "body",
         "topic",
         "language",
+        "photo",
+        "photo_alt",
     }
 
 
