@@ -157,6 +157,9 @@ class Concern(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     last_activity_at: datetime = Field(default_factory=utcnow)
     first_official_answer_at: datetime | None = None
+    # The earliest official reply not hidden (forum.concerns.answers). Not a foreign key: the
+    # concern and the reply would each point at the other.
+    first_answer_id: int | None = None
     resolved_at: datetime | None = None
     support_count: int = Field(default=0)
     reply_count: int = Field(default=0)

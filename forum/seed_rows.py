@@ -110,6 +110,7 @@ def one_concern(
             "created_at": created,
             "last_activity_at": moment,
             "first_official_answer_at": replied.first_answer,
+            "first_answer_id": replied.first_answer_id,
             "resolved_at": moment + timedelta(days=1) if status == Status.resolved else None,
             "support_count": len(supporters),
             "reply_count": reply_count,
@@ -132,6 +133,7 @@ class Replied:
     language: str
     moment: datetime
     first_answer: datetime | None = None
+    first_answer_id: int | None = None
 
 
 def one_reply(
@@ -152,11 +154,12 @@ def one_reply(
     replied.moment += timedelta(hours=hours)
     hidden = rng.random() < 0.01
     partner_id, organisation = rng.choice(region.partners)
+    reply_id = ids.take("reply")
     if waiting and not hidden:
-        replied.first_answer = replied.moment
+        replied.first_answer, replied.first_answer_id = replied.moment, reply_id
     rows.replies.append(
         {
-            "id": ids.take("reply"),
+            "id": reply_id,
             "concern_id": replied.concern_id,
             "author_id": partner_id if official else rng.choice(citizens),
             "body": "Obrigado. We are looking into it; kiitos for telling us.",

@@ -25,6 +25,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from forum.accounts import sessions
+from forum.concerns import answers
 from forum.errors import FormErrors
 from forum.i18n import N_
 from forum.models import (
@@ -230,3 +231,4 @@ def _recount(session: Session, concern_ids: Sequence[int]) -> None:
         .where(col(Concern.id).in_(concern_ids))
         .values(reply_count=replies, first_official_answer_at=first_answer)
     )
+    answers.refresh(session, concern_ids)

@@ -235,6 +235,7 @@ def _replied(session: Session, viewer: Viewer, concern: Concern, reply: Reply) -
     concern.last_activity_at = reply.created_at
     if reply.official:
         concern.first_official_answer_at = concern.first_official_answer_at or reply.created_at
+        concern.first_answer_id = concern.first_answer_id or reply.id
         if concern.status == Status.open:
             status.transition(session, viewer, concern, Status.answered, notify=False)
     session.add(concern)

@@ -164,7 +164,8 @@ def _add_replies(written: _Written, raised: datetime) -> datetime:
             created_at=moment,
         )
         written.session.add(reply)
-        concern.first_official_answer_at = moment
+        written.session.flush()
+        concern.first_official_answer_at, concern.first_answer_id = moment, reply.id
         concern.reply_count += 1
     for reply_fields in fields.get("replies", []):
         moment += timedelta(hours=7)

@@ -13,8 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel, col
 
+from forum.concerns import answers, status
 from forum.concerns import queries as concern_queries
-from forum.concerns import status
 from forum.concerns.service import require as _require
 from forum.concerns.texts import clean_text
 from forum.errors import FormErrors, NotAllowed, Refused
@@ -147,6 +147,8 @@ def hide(
     model = type(post)
     hidden = {"hidden": True, "hidden_reason": why}
     _change(session, post, [col(model.hidden).is_(False)], hidden, N_("This is already hidden."))
+    if reply is not None and reply.official:
+        answers.refresh(session, [concern.id or 0])
     target_type, target_id = _target(concern, reply)
     reporter_ids = [
         each.reporter_id for each in queries.open_flags_on(session, (target_type, target_id))
@@ -194,6 +196,8 @@ def restore(
     shown = {"hidden": False, "hidden_reason": None}
     model = type(post)
     _change(session, post, [col(model.hidden).is_(True)], shown, N_("This is not hidden."))
+    if reply is not None and reply.official:
+        answers.refresh(session, [concern.id or 0])
     log(
         session,
         viewer,

@@ -140,30 +140,12 @@ def epoch_seconds(dialect: str, moment: Any) -> ColumnElement[int]:
     return cast(func.strftime("%s", moment), BigInteger)
 
 
-def _first_answer(column: Any) -> Any:
-    """A column of each concern's first official answer that is not hidden: a lookup in the
-    reply index (concern_id, created_at, id) of that concern alone, once per concern.
-    "official IS NOT false" rather than "official = true": SQLite can walk no index with it,
-    so it takes the concern's; given an equality, it walked (official, created_at, id), every
-    official answer of every region for each concern, and the summary grew with the square."""
-    return (
-        select(column)
-        .where(
-            col(Reply.concern_id) == Concern.id,
-            col(Reply.official).is_not(False),
-            col(Reply.hidden).is_(False),
-        )
-        .order_by(col(Reply.created_at), col(Reply.id))
-        .limit(1)
-        .correlate(Concern)
-        .scalar_subquery()
-    )
-
-
 def _covered(dialect: str, where: list[ColumnElement[bool]]) -> Subquery:
-    """The counted concerns with their first official answer and the seconds it took."""
+    """The counted concerns with their first official answer (kept on the concern, see
+    forum.concerns.answers: one row joined by its key) and the seconds it took."""
+    first = aliased(Reply)
     created = epoch_seconds(dialect, Concern.created_at)
-    answered = epoch_seconds(dialect, _first_answer(col(Reply.created_at)))
+    answered = epoch_seconds(dialect, first.created_at)
     return (
         select(
             col(Concern.id).label("id"),
@@ -174,8 +156,9 @@ def _covered(dialect: str, where: list[ColumnElement[bool]]) -> Subquery:
             created.label("created_epoch"),
             answered.label("answered_epoch"),
             (answered - created).label("wait"),
-            _first_answer(col(Reply.organisation)).label("organisation"),
+            col(first.organisation).label("organisation"),
         )
+        .outerjoin(first, col(first.id) == Concern.first_answer_id)
         .where(*where)
         .subquery("covered")
     )
