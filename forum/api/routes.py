@@ -1,10 +1,10 @@
 """GET /api/regions, /api/regions/{slug}/concerns and /api/concerns/{id}. Thin: parse, query,
 shape. The same filters, keyset cursor and page size as the region's page."""
 
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Path, Request
 
 from forum.api.shapes import Concern, ConcernPage, ConcernWithReplies, Problem, Region
 from forum.concerns import queries
@@ -14,6 +14,7 @@ from forum.ids import parse_id
 from forum.models import Status
 from forum.regions import queries as region_queries
 from forum.web.deps import DB, AskedFilters
+from forum.web.guards import NO_NUL
 
 ANY_ERROR: dict[int | str, dict[str, Any]] = {
     "default": {"model": Problem, "description": "Any error, with its status code."}
@@ -37,7 +38,9 @@ def regions(db: DB) -> list[Region]:
 
 
 @router.get("/regions/{slug}/concerns", responses={400: BAD_FILTER, 404: NO_REGION})
-def region_concerns(request: Request, slug: str, asked: AskedFilters, db: DB) -> ConcernPage:
+def region_concerns(
+    request: Request, slug: Annotated[str, Path(pattern=NO_NUL)], asked: AskedFilters, db: DB
+) -> ConcernPage:
     """A page of a region's concerns, latest activity first. Follow `next` for older ones."""
     region = region_queries.active_region(db, slug)
     if region is None or region.id is None:

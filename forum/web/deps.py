@@ -27,6 +27,7 @@ from forum.models import Region
 from forum.permissions import VISITOR, Viewer
 from forum.regions import queries as region_queries
 from forum.web.csrf import SAFE_METHODS
+from forum.web.guards import NO_NUL
 from forum.web.templating import Pages as PageRenderer
 from forum.web.templating import here
 
@@ -140,11 +141,17 @@ ReadableConcern = Annotated[concern_queries.Shown, Depends(readable_concern)]
 
 
 async def asked_filters(
-    status: Annotated[str, Query(description="open, answered, resolved or closed")] = "",
-    audience: Annotated[str, Query(description="An audience's slug")] = "",
-    topic: Annotated[str, Query(description="A topic's slug")] = "",
-    q: Annotated[str, Query(max_length=MAX_SEARCH, description="Words in the text")] = "",
-    after: Annotated[str, Query(description="The cursor from a page's next URL")] = "",
+    status: Annotated[
+        str, Query(pattern=NO_NUL, description="open, answered, resolved or closed")
+    ] = "",
+    audience: Annotated[str, Query(pattern=NO_NUL, description="An audience's slug")] = "",
+    topic: Annotated[str, Query(pattern=NO_NUL, description="A topic's slug")] = "",
+    q: Annotated[
+        str, Query(max_length=MAX_SEARCH, pattern=NO_NUL, description="Words in the text")
+    ] = "",
+    after: Annotated[
+        str, Query(pattern=NO_NUL, description="The cursor from a page's next URL")
+    ] = "",
 ) -> dict[str, str]:
     """The region filters in the query string, as sent (concerns/filters.py reads them)."""
     return {"status": status, "audience": audience, "topic": topic, "q": q, "after": after}

@@ -5,6 +5,9 @@ from fastapi import HTTPException, Request
 from forum.web.csrf import FORM_TYPES, read_form
 
 NUL = "\x00"
+# What the OpenAPI document says of text in a URL, so that it promises what refuse_nul_bytes
+# keeps: anything but a NUL byte.
+NO_NUL = r"^[^\x00]*$"
 
 
 async def refuse_nul_bytes(request: Request) -> None:
