@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
 from dataclasses import dataclass
 
 import pytest
@@ -392,3 +395,38 @@ def test_it_lets_exactly_the_right_people_set_up_a_region(
     else:
         assert response.status_code == (303 if persona in allowed else 403), response.text[:300]
     assert _count(db, ModerationEvent) == (1 if persona in allowed else 0)
+
+
+# A person's own data: each persona downloads their own and may erase their own account;
+# a visitor is sent to log in. Nobody reaches another's: the routes take no one's number.
+
+
+@pytest.mark.parametrize("persona", PERSONAS, ids=lambda value: value.replace(" ", "_"))
+def test_it_gives_each_person_their_own_data_and_erasure_only(
+    client, db, world: World, persona: str
+):
+    _log_in_as(client, world, persona)
+
+    download = client.get("/account/data", follow_redirects=False)
+    erase = post(client, "/account/delete", {"confirm": "1"})
+
+    user = world.viewers[persona].user
+    if user is None:
+        assert download.status_code == erase.status_code == 303
+        assert download.headers["location"].startswith("/login")
+        assert not [v.user for v in world.viewers.values() if v.user and v.user.erased_at]
+        return
+    assert download.status_code == 200
+    assert (
+        json.loads(zipfile.ZipFile(io.BytesIO(download.content)).read("agora-data.json"))[
+            "account"
+        ]["name"]
+        == user.name
+    )
+    assert erase.status_code == 303
+    db.refresh(user)
+    assert user.erased_at is not None
+    others = [v.user for name, v in world.viewers.items() if v.user and name != persona]
+    for other in others:
+        db.refresh(other)
+        assert other.erased_at is None
