@@ -167,3 +167,22 @@ def test_the_limits_forget_old_tries(db):
     assert limits.forget_old(db) == 1
     db.commit()
     assert db.exec(select(col(Attempt.action))).all() == ["concern-person"]
+
+
+def test_the_moderation_log_keeps_what_an_erased_moderator_did_without_their_name(
+    client, db, make, region
+):
+    moderator = make.user("Modesta", roles={Role.moderator: [region]})
+    concern = make.concern(region, make.user("ana"))
+    log_in(client, moderator)
+    post(client, f"/moderation/concerns/{concern.id}/lock")
+    post(client, "/account/delete", {"confirm": "1"})
+
+    log_in(client, make.user("boss", admin=True))
+    page = html(client.get("/moderation/log"))
+
+    assert "Modesta" not in page.get_text(" ")
+    assert "former member" in page.select_one("ol, ul.log, main").get_text(" ")
+    assert "former member" in [
+        option.get_text(strip=True) for option in page.select("#actor option")
+    ]

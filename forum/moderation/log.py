@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import exists, or_
 from sqlmodel import Session, col, select
 
+from forum.i18n import Message
+from forum.labels import FORMER_MEMBER
 from forum.models import (
     Concern,
     Flag,
@@ -150,9 +152,10 @@ def _attach_targets(session: Session, lines: list[LogLine]) -> None:
             line.person_name = names.get(line.event.target_id)
 
 
-def log_actors(session: Session, region_ids: list[int]) -> Sequence[tuple[int | None, str]]:
-    """The people who appear in the log of these regions, for the filter."""
-    return session.exec(
+def log_actors(session: Session, region_ids: list[int]) -> list[tuple[int | None, str | Message]]:
+    """The people who appear in the log of these regions, for the filter (an erased account
+    as a former member)."""
+    rows = session.exec(
         select(User.id, User.name)
         .where(
             exists().where(
@@ -162,6 +165,7 @@ def log_actors(session: Session, region_ids: list[int]) -> Sequence[tuple[int | 
         )
         .order_by(col(User.name), col(User.id))
     ).all()
+    return [(user_id, name or FORMER_MEMBER) for user_id, name in rows]
 
 
 def log_actions(session: Session, region_ids: list[int]) -> Sequence[str]:

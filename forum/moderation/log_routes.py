@@ -31,7 +31,7 @@ class LogFilters:
 
     region_ids: list[int]
     chosen: Region | None
-    actors: Sequence[tuple[int | None, str]]
+    actors: Sequence[tuple[int | None, str | Message]]
     actor_id: int | None
     actions: list[str]
     action: str
