@@ -14,9 +14,8 @@ from forum.i18n import LANG_COOKIE, N_, Message, normalize
 from forum.ids import parse_id
 from forum.notifications import preferences
 from forum.permissions import Viewer
-from forum.photos import Store
 from forum.web.actions import Done, act
-from forum.web.deps import DB, SESSION_TOKEN, CurrentViewer, Pages, signed_in
+from forum.web.deps import DB, SESSION_TOKEN, CurrentViewer, Pages, photo_store, signed_in
 from forum.web.forms import Text
 from forum.web.htmx import safe_next
 from forum.web.templating import Pages as PageRenderer
@@ -88,9 +87,8 @@ def save_account(
 def download_data(viewer: AccountHolder, request: Request, db: DB) -> Response:
     """Everything the person wrote and set, with their photos, as a ZIP."""
     assert viewer.user is not None
-    store = Store.under(request.app.state.settings.upload_dir)
     return Response(
-        privacy.my_data(db, viewer.user, store),
+        privacy.my_data(db, viewer.user, photo_store(request)),
         media_type="application/zip",
         headers={
             "Content-Disposition": 'attachment; filename="agora-data.zip"',
@@ -114,7 +112,7 @@ class EraseForm:
 
 
 def _erased(request: Request, photos: list[str]) -> Done:
-    store = Store.under(request.app.state.settings.upload_dir)
+    store = photo_store(request)
     for token in photos:
         store.delete(token)
     request.session.clear()

@@ -9,8 +9,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse
 
 from forum.concerns import queries
-from forum.photos import Store
-from forum.web.deps import DB
+from forum.web.deps import DB, photo_store
 
 router = APIRouter()
 NAME = re.compile(r"(?P<token>[A-Za-z0-9_-]{16,64})\.(?P<size>large|phone)\.jpg")
@@ -21,7 +20,7 @@ def photo(name: str, request: Request, db: DB) -> FileResponse:
     found = NAME.fullmatch(name)
     if found is None or not queries.photo_is_shown(db, found["token"]):
         raise HTTPException(404)
-    path = Store.under(request.app.state.settings.upload_dir).path(found["token"], found["size"])
+    path = photo_store(request).path(found["token"], found["size"])
     if not path.is_file():
         raise HTTPException(404)
     # Asked again each time (a cheap 304 while unchanged): once hidden, it is gone at once.

@@ -20,7 +20,6 @@ from forum.errors import NotAllowed
 from forum.i18n import N_, Message
 from forum.models import Concern, Region
 from forum.permissions import Action, Viewer, can
-from forum.photos import Store
 from forum.web.actions import Done, Failure, Paced, act
 from forum.web.deps import (
     DB,
@@ -30,6 +29,7 @@ from forum.web.deps import (
     ReadableConcern,
     SignedIn,
     VisibleConcern,
+    photo_store,
     signed_in,
 )
 from forum.web.forms import Texts, typed
@@ -85,7 +85,7 @@ def _send(
 ) -> Response:
     """Raise (or record) the concern in the language of the page; the form again on error."""
     language = at.pages.locale(at.region)
-    store = Store.under(at.request.app.state.settings.upload_dir)
+    store = photo_store(at.request)
     return act(
         at.request,
         at.db,

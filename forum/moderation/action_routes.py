@@ -19,9 +19,8 @@ from forum.models import Concern, Flag, Region, Reply, User
 from forum.moderation import service
 from forum.moderation.queue_routes import Moderator, QueueForm, Sent, Taken, take
 from forum.permissions import Viewer
-from forum.photos import Store
 from forum.regions import queries as region_queries
-from forum.web.deps import DB, Pages
+from forum.web.deps import DB, Pages, photo_store
 from forum.web.forms import Text, Texts
 
 router = APIRouter()
@@ -178,8 +177,7 @@ def restore_concern(
 def remove_photo(
     request: Request, concern: ConcernInUrl, viewer: Moderator, sent: Sent, db: DB, pages: Pages
 ) -> Response:
-    store = Store.under(request.app.state.settings.upload_dir)
-    change = partial(service.remove_photo, db, viewer, concern, store)
+    change = partial(service.remove_photo, db, viewer, concern, photo_store(request))
     taken = _on_concern(concern, sent, "photo", change, N_("The photo is removed."))
     return take(request, pages, db, viewer, sent, taken)
 

@@ -25,11 +25,18 @@ from forum.concerns.filters import MAX_SEARCH
 from forum.ids import parse_id
 from forum.models import Region
 from forum.permissions import VISITOR, Viewer
+from forum.photos import Store
 from forum.regions import queries as region_queries
 from forum.web.csrf import SAFE_METHODS
 from forum.web.guards import NO_NUL
 from forum.web.templating import Pages as PageRenderer
 from forum.web.templating import here
+
+
+def photo_store(request: Request) -> Store:
+    """The folder of photo files this app serves and writes (FORUM_UPLOAD_DIR/photos)."""
+    return Store.under(request.app.state.settings.upload_dir)
+
 
 # The session cookie's key for the token of the person's server-side session.
 SESSION_TOKEN = "sid"
