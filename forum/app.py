@@ -41,6 +41,8 @@ from forum.operations.requests import RequestLog
 from forum.operations.routes import router as operations_router
 from forum.pacing import Pacing
 from forum.partner.routes import router as partner_router
+from forum.piloted.monitoring_routes import router as monitoring_router
+from forum.piloted.routes import router as services_router
 from forum.regions.routes import router as regions_router
 from forum.settings import Settings
 from forum.summaries.routes import router as summaries_router
@@ -84,6 +86,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for pages in (
         regions_router,
         concerns_router,
+        services_router,
+        monitoring_router,
         photos_router,
         accounts_router,
         account_router,

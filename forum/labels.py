@@ -47,6 +47,24 @@ ORGANISATION_KIND = {
     "technology_provider": N_("Technology provider"),
     "local_administration": N_("Local administration"),
 }
+STAGE = {
+    "planned": N_("Planned"),
+    "testing": N_("Being tried out"),
+    "running": N_("Running"),
+    "ended": N_("Ended"),
+}
+# What a service brings to each audience: its form's fields, and their headings.
+VALUE_FOR = {
+    "value_local_administration": N_("For local administrations"),
+    "value_technology_providers": N_("For technology providers"),
+    "value_citizens": N_("For citizens"),
+}
+# The answers to "Does it work for you?"
+JUDGEMENT = {
+    "works": N_("Yes, it works for me"),
+    "partly": N_("Partly"),
+    "not_yet": N_("Not yet"),
+}
 SOURCE = {
     "web": N_("Written on this site"),
     "meeting": N_("Recorded at a meeting"),
@@ -78,6 +96,9 @@ MODERATION_ACTION = {
     "topic_edit": N_("Changed a topic"),
     "organisation_create": N_("Added an organisation"),
     "organisation_edit": N_("Changed an organisation"),
+    "service_create": N_("Described a new service"),
+    "service_edit": N_("Changed the description of a service"),
+    "service": N_("Set the service a concern is about"),
     "grant": N_("Gave someone a role"),
     "revoke": N_("Took a role away"),
     "log_out": N_("Logged someone out everywhere"),

@@ -61,6 +61,23 @@ class NotificationKind(StrEnum):
     partner_tags = "partner_tags"  # a concern was tagged for technology providers (partners)
 
 
+class Stage(StrEnum):
+    """Where a piloted service is: planned, being tried out, running, or ended."""
+
+    planned = "planned"
+    testing = "testing"
+    running = "running"
+    ended = "ended"
+
+
+class Judgement(StrEnum):
+    """A verdict on a piloted service: does it work for you?"""
+
+    works = "works"
+    partly = "partly"
+    not_yet = "not_yet"
+
+
 class Delivery(StrEnum):
     off = "off"
     immediately = "immediately"
@@ -149,6 +166,8 @@ class Concern(SQLModel, table=True):
     body: str = Field(sa_column=Column(Text, nullable=False))
     language: str = Field(max_length=16)
     topic_id: int | None = Field(default=None, foreign_key="topic.id")
+    # The piloted service it is about, if any (one of its region's).
+    service_id: int | None = Field(default=None, foreign_key="service.id", index=True)
     status: str = Field(default=Status.open, max_length=16)
     close_reason: str | None = Field(default=None, max_length=16)
     # Indexed: a concern's page lists the concerns closed as its duplicates.
@@ -179,6 +198,57 @@ class Concern(SQLModel, table=True):
     photo_alt: str | None = Field(default=None, max_length=300)
     photo_width: int | None = None
     photo_height: int | None = None
+
+
+class Service(SQLModel, table=True):
+    """A digital service piloted in a region. Its words are kept per language (ServiceText)."""
+
+    __table_args__ = (UniqueConstraint("region_id", "slug"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    region_id: int = Field(foreign_key="region.id", index=True)
+    slug: str = Field(max_length=64)
+    stage: str = Field(default=Stage.planned, max_length=16)
+    # The organisation that runs it (organisations are never deleted).
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ServiceText(SQLModel, table=True):
+    """A service's words in one language: its name, what it is in plain words, what it
+    brings to each audience, and how it works (one step a line, `label: explanation`)."""
+
+    __tablename__ = "service_text"
+
+    service_id: int = Field(foreign_key="service.id", primary_key=True, ondelete="CASCADE")
+    locale: str = Field(max_length=16, primary_key=True)
+    name: str = Field(max_length=120)
+    summary: str = Field(sa_column=Column(Text, nullable=False))
+    value_local_administration: str = Field(sa_column=Column(Text, nullable=False))
+    value_technology_providers: str = Field(sa_column=Column(Text, nullable=False))
+    value_citizens: str = Field(sa_column=Column(Text, nullable=False))
+    steps: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Verdict(SQLModel, table=True):
+    """One person's answer to "does it work for you?" on a service; a second replaces the
+    first. It counts for the audience the person spoke for when they gave it: citizens, or
+    the kind of their organisation for a partner."""
+
+    __table_args__ = (UniqueConstraint("service_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: int = Field(foreign_key="service.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    audience: str = Field(max_length=32)
+    verdict: str = Field(max_length=16)
+    why: str | None = Field(default=None, sa_column=Column(Text))
+    # The partner's organisation when they gave it.
+    organisation: str | None = Field(default=None, max_length=120)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
 
 
 class Reply(SQLModel, table=True):

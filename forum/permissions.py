@@ -67,6 +67,9 @@ class Action(StrEnum):
     view_moderation_log = "view_moderation_log"
     administer = "administer"  # create and edit regions, topics and organisations
     manage_people = "manage_people"  # give and take roles in a region, invite people to one
+    describe_services = "describe_services"  # write and change the region's piloted services
+    give_verdict = "give_verdict"  # say whether a piloted service works for you
+    monitor = "monitor"  # the monitoring page: regions side by side
 
 
 Rule = Callable[[Viewer, int, Concern | None], bool]
@@ -114,6 +117,9 @@ RULES: dict[Action, Rule] = {
     Action.view_moderation_log: _held(Role.moderator, Role.leader),
     Action.administer: _admin,
     Action.manage_people: _held(Role.leader),
+    Action.describe_services: _held(Role.leader),
+    Action.give_verdict: _may_post,
+    Action.monitor: _held(Role.leader),
 }
 
 

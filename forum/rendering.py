@@ -19,6 +19,8 @@ from markupsafe import Markup, escape
 
 from forum import labels
 from forum.i18n import OFFERED_LOCALES, Message, Translator, autonym, bcp47
+from forum.piloted.diagram import diagram
+from forum.piloted.texts import steps_of
 from forum.resources import resource_dir
 
 _URL = re.compile(r"""\bhttps?://[^\s<>"']+""")
@@ -154,5 +156,7 @@ def make_environment(*, autoescape: bool = True) -> Environment:
         # Each language as a list to choose from shows it: in its own words.
         locale_options=[(code, autonym(code)) for code in OFFERED_LOCALES],
         new_client_key=lambda: secrets.token_urlsafe(18),
+        steps_of=steps_of,
+        diagram=diagram,
     )
     return env

@@ -58,6 +58,9 @@ MAY: dict[Action, set[str]] = {
     Action.view_moderation_log: {"moderator", "leader", "admin"},
     Action.administer: {"admin"},
     Action.manage_people: {"leader", "admin"},
+    Action.describe_services: {"leader", "admin"},
+    Action.give_verdict: SIGNED_IN,
+    Action.monitor: {"leader", "admin"},
 }
 
 

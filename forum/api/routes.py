@@ -12,6 +12,7 @@ from forum.concerns.filters import RegionFilters, read_filters
 from forum.concerns.queries import ReplyView
 from forum.ids import parse_id
 from forum.models import Status
+from forum.piloted import queries as piloted
 from forum.regions import queries as region_queries
 from forum.web.deps import DB, AskedFilters
 from forum.web.guards import NO_NUL
@@ -46,10 +47,10 @@ def region_concerns(
     if region is None or region.id is None:
         raise HTTPException(404, f"No active region has the slug {slug!r}.")
     audiences, topics = queries.audiences(db), queries.topics(db)
-    filters = read_filters(asked, audiences=audiences, topics=topics)
-    _refuse_unknown(
-        filters, asked, known={"status": list(Status), "audience": audiences, "topic": topics}
-    )
+    services = piloted.services_of(db, region.id)
+    filters = read_filters(asked, audiences=audiences, topics=topics, services=services)
+    known = {"status": list(Status), "audience": audiences, "topic": topics, "service": services}
+    _refuse_unknown(filters, asked, known=known)
     limit = request.app.state.settings.page_size
     views, next_cursor = queries.region_page(db, region.id, filters, limit=limit)
     base_url = _base_url(request)

@@ -60,7 +60,7 @@ def record_assisted(
     if (sent := queries.sent_with_key(session, Concern, viewer.id, draft.key)) is not None:
         return sent, False
     assisted, errors = _assisted(met)
-    text = concern_text(session, draft)
+    text = concern_text(session, draft, region.id)
     errors |= text.errors
     if not met.consent:
         errors["consent"] = N_("Confirm that the person agreed that their concern is published.")

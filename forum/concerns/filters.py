@@ -12,13 +12,14 @@ from urllib.parse import urlencode
 
 from forum.i18n import N_, Message
 from forum.ids import moment_and_id
-from forum.models import Audience, Status, Topic
+from forum.models import Audience, Service, Status, Topic
 
 MAX_SEARCH = 200
 UNKNOWN: dict[str, Message] = {
     "status": N_("We do not know that status, so all statuses are shown."),
     "audience": N_("We do not know that audience, so all audiences are shown."),
     "topic": N_("We do not know that topic, so all topics are shown."),
+    "service": N_("We do not know that service, so the concerns about every service are shown."),
 }
 
 
@@ -46,6 +47,7 @@ class RegionFilters:
     status: str = ""
     audience: Audience | None = None
     topic: Topic | None = None
+    service: Service | None = None
     words: str = ""
     after: Cursor | None = None
     # Each filter asked for with a value we do not know: its name and what was sent.
@@ -61,6 +63,7 @@ class RegionFilters:
             "status": self.status,
             "audience": self.audience.slug if self.audience else "",
             "topic": self.topic.slug if self.topic else "",
+            "service": self.service.slug if self.service else "",
             "q": self.words,
         }
 
@@ -69,14 +72,19 @@ class RegionFilters:
         return urlencode({name: value for name, value in self.typed().items() if value})
 
 
-FIELDS = ("status", "audience", "topic", "q", "after")
+FIELDS = ("status", "audience", "topic", "service", "q", "after")
 
 
 def read_filters(
-    asked: Mapping[str, str], *, audiences: Sequence[Audience], topics: Sequence[Topic]
+    asked: Mapping[str, str],
+    *,
+    audiences: Sequence[Audience],
+    topics: Sequence[Topic],
+    services: Sequence[Service] = (),
 ) -> RegionFilters:
-    """The filters of `asked` (status, audience, topic, q and after, each optional)."""
-    status, audience, topic, q, after = (asked.get(name, "") for name in FIELDS)
+    """The filters of `asked` (status, audience, topic, service, q and after, each
+    optional); `services` are the region's."""
+    status, audience, topic, service, q, after = (asked.get(name, "") for name in FIELDS)
     unknown: dict[str, str] = {}
     if status and status not in Status.__members__:
         unknown["status"], status = status, ""
@@ -86,17 +94,21 @@ def read_filters(
     topic_row = _named(topic, topics)
     if topic and topic_row is None:
         unknown["topic"] = topic
+    service_row = _named(service, services)
+    if service and service_row is None:
+        unknown["service"] = service
     return RegionFilters(
         status=status,
         audience=audience_row,
         topic=topic_row,
+        service=service_row,
         words=q.strip()[:MAX_SEARCH],
         after=Cursor.decode(after),
         unknown=unknown,
     )
 
 
-Named = TypeVar("Named", Audience, Topic)
+Named = TypeVar("Named", Audience, Topic, Service)
 
 
 def _named(slug: str, known: Sequence[Named]) -> Named | None:

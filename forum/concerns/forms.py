@@ -35,6 +35,7 @@ class ConcernForm:
     client_key: Text = ""
     photo: Upload = None
     photo_alt: Text = ""
+    service: Text = ""
     prepared: photos.Photo | Message | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
@@ -49,6 +50,7 @@ class ConcernForm:
             self.language,
             self.prepared,
             self.photo_alt,
+            self.service,
         )
 
 

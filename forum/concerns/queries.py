@@ -92,6 +92,8 @@ def region_page(
         )
     if filters.topic is not None:
         query = query.where(Concern.topic_id == filters.topic.id)
+    if filters.service is not None:
+        query = query.where(Concern.service_id == filters.service.id)
     for word in filters.words.split()[:8]:
         query = query.where(
             or_(

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from functools import partial
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
@@ -19,7 +19,9 @@ from forum.concerns.queries import Shown
 from forum.errors import NotAllowed
 from forum.i18n import N_, Message
 from forum.models import Concern, Region
+from forum.moderation import service as moderation
 from forum.permissions import Action, Viewer, can
+from forum.piloted import queries as piloted
 from forum.web.actions import Done, Failure, Paced, act
 from forum.web.deps import (
     DB,
@@ -32,7 +34,8 @@ from forum.web.deps import (
     photo_store,
     signed_in,
 )
-from forum.web.forms import Texts, typed
+from forum.web.forms import Text, Texts, typed
+from forum.web.guards import NO_NUL
 from forum.web.templating import Pages as PageRenderer
 
 router = APIRouter()
@@ -68,9 +71,12 @@ def _form_page(
     errors = failure.errors if failure else {}
     shown = typed(form)
     shown["language"] = shown["language"] or at.pages.locale(at.region)
+    assert at.region.id is not None
+    locale, default = at.pages.locale(at.region), at.region.default_locale
+    services = piloted.region_services(at.db, at.region.id, locale, default)
     return at.pages.render(
         template,
-        {"typed": shown, "errors": errors, "topics": queries.topics(at.db)},
+        {"typed": shown, "errors": errors, "topics": queries.topics(at.db), "services": services},
         region=at.region,
         status_code=failure.status_code if failure else 200,
     )
@@ -113,8 +119,8 @@ def _recorded(result: tuple[Concern, bool]) -> Done:
 
 
 @router.get("/r/{slug}/new", response_class=HTMLResponse)
-def new_concern(at: InRegion) -> Response:
-    return _form_page(at, ConcernForm())
+def new_concern(at: InRegion, service: Annotated[str, Query(pattern=NO_NUL)] = "") -> Response:
+    return _form_page(at, ConcernForm(service=service))
 
 
 @router.post("/r/{slug}/new")
@@ -180,6 +186,7 @@ class ConcernPage:
         concern = view.concern
         assert concern.id is not None and region.id is not None
         db, viewer = self.db, self.viewer
+        locale = self.pages.locale(region)
         official_answers, replies = queries.replies(db, concern.id)
         # A hidden concern (its author's view of it) is read, never acted on.
         may = {
@@ -194,6 +201,10 @@ class ConcernPage:
             "supported": queries.has_supported(db, concern.id, viewer.id),
             "duplicate_title": queries.concern_title(db, concern.duplicate_of_id),
             "duplicates": queries.duplicates_of(db, concern.id),
+            "about": piloted.name_of(db, concern.service_id, locale, region.default_locale),
+            "services": piloted.region_services(db, region.id, locale, region.default_locale)
+            if may["moderate"]
+            else [],
             "all_audiences": queries.audiences(db) if may["tag"] else [],
             "may": may,
             "typed_reply": "",
@@ -289,6 +300,21 @@ def tag(
             block=block, status_code=failure.status_code, problems=_problem("audiences", failure)
         ),
         inline=lambda _result, done: page.again()(block="audiences", done=done.message),
+    )
+
+
+@router.post("/c/{concern_id}/service")
+def set_service(
+    request: Request, page: ThisConcern, viewer: SignedInOnConcern, db: DB, service: Text = ""
+) -> Response:
+    return act(
+        request,
+        db,
+        lambda: moderation.set_service(db, viewer, page.concern, service),
+        done=lambda _result: Done(N_("The service is saved."), page.url),
+        failed=lambda failure: page(
+            status_code=failure.status_code, problems=_problem("service", failure)
+        ),
     )
 
 

@@ -23,6 +23,7 @@ from forum.models import (
     OrganisationKind,
     Region,
     Reply,
+    Service,
     Status,
     Topic,
     utcnow,
@@ -31,6 +32,7 @@ from forum.moderation.log import log
 from forum.notifications import events
 from forum.permissions import Action, Viewer, can
 from forum.photos import MAX_ALT, Photo, Store
+from forum.piloted.queries import service_by_slug
 
 TECHNOLOGY_PROVIDERS = "technology_providers"
 LOCAL_ADMINISTRATION = "local_administration"
@@ -68,12 +70,17 @@ class ConcernText:
     language: str | None = None  # the one the person chose; None: the page's
     photo: Photo | None = None
     photo_alt: str | None = None
+    service: Service | None = None
 
 
-def concern_text(session: Session, draft: Draft) -> ConcernText:
+def concern_text(session: Session, draft: Draft, region_id: int) -> ConcernText:
     title, body, topic = one_line(draft.title), clean_text(draft.body), draft.topic
     topic_row = queries.topic_by_slug(session, topic) if topic else None
     errors: dict[str, Message] = {}
+    service = draft.service.strip()
+    service_row = service_by_slug(session, region_id, service) if service else None
+    if service and service_row is None:
+        errors["service"] = N_("Choose a service from the list, or leave it empty.")
     if message := TITLE.error(title):
         errors["title"] = message
     if message := BODY.error(body):
@@ -84,7 +91,7 @@ def concern_text(session: Session, draft: Draft) -> ConcernText:
     if language is not None and language not in OFFERED_LOCALES:
         errors["language"] = N_("Choose a language from the list.")
     photo, alt = _photo(draft, errors)
-    return ConcernText(title, body, topic_row, errors, language, photo, alt)
+    return ConcernText(title, body, topic_row, errors, language, photo, alt, service_row)
 
 
 def _photo(draft: Draft, errors: dict[str, Message]) -> tuple[Photo | None, str | None]:
@@ -125,7 +132,7 @@ def raise_concern(
     require(viewer, Action.raise_concern, region.id)
     if (sent := queries.sent_with_key(session, Concern, viewer.id, draft.key)) is not None:
         return sent, False
-    text = concern_text(session, draft)
+    text = concern_text(session, draft, region.id)
     if text.errors:
         raise FormErrors(text.errors)
     return create_concern(
@@ -161,6 +168,7 @@ def create_concern(
         body=text.body,
         language=text.language or language,
         topic_id=text.topic.id if text.topic else None,
+        service_id=text.service.id if text.service else None,
         client_key=key,
         **more,
     )

@@ -31,6 +31,7 @@ class Draft:
     # A photo sent with it, already made safe (forum.photos), or why it could not be.
     photo: Photo | Message | None = None
     photo_alt: str = ""
+    service: str = ""  # the slug of the region's piloted service it is about, or none
 
 
 @dataclass(frozen=True)

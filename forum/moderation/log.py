@@ -22,12 +22,13 @@ from forum.models import (
     Organisation,
     Region,
     Reply,
+    Service,
     Topic,
     User,
 )
 from forum.permissions import Viewer
 
-Target = Concern | Reply | User | Flag | Region | Topic | Organisation | Invitation
+Target = Concern | Reply | User | Flag | Region | Topic | Organisation | Invitation | Service
 TARGET_TYPES: dict[type, str] = {
     Concern: "concern",
     Reply: "reply",
@@ -37,6 +38,7 @@ TARGET_TYPES: dict[type, str] = {
     Topic: "topic",
     Organisation: "organisation",
     Invitation: "invitation",
+    Service: "service",
 }
 # What concerns every region (a topic, an organisation) is logged with no region.
 EVERY_REGION = (Topic, Organisation)
@@ -53,11 +55,12 @@ def log(
     *,
     region_id: int | None = None,
 ) -> None:
-    """Append one line to the moderation log. A concern, a flag or an invitation knows its
-    region, and a region is its own; for a reply or a person, `region_id` says in which region
-    the moderator acted. A topic or an organisation belongs to every region (no region)."""
+    """Append one line to the moderation log. A concern, a flag, an invitation or a service
+    knows its region, and a region is its own; for a reply or a person, `region_id` says in
+    which region the moderator acted. A topic or an organisation belongs to every region (no
+    region)."""
     assert (viewer.id is not None or viewer.operator) and target.id is not None
-    if region_id is None and isinstance(target, Concern | Flag | Invitation):
+    if region_id is None and isinstance(target, Concern | Flag | Invitation | Service):
         region_id = target.region_id
     elif region_id is None and isinstance(target, Region):
         region_id = target.id

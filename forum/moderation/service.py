@@ -19,12 +19,23 @@ from forum.concerns.service import require as _require
 from forum.concerns.texts import clean_text
 from forum.errors import FormErrors, NotAllowed, Refused
 from forum.i18n import N_, Message
-from forum.models import CloseReason, Concern, Flag, FlagReason, Region, Reply, User, utcnow
+from forum.models import (
+    CloseReason,
+    Concern,
+    Flag,
+    FlagReason,
+    Region,
+    Reply,
+    Service,
+    User,
+    utcnow,
+)
 from forum.moderation import queries
 from forum.moderation.log import log
 from forum.notifications import events
 from forum.permissions import Action, Viewer
 from forum.photos import Store
+from forum.piloted.queries import service_by_slug
 
 MAX_REASON = 500
 
@@ -239,6 +250,21 @@ def set_topic(session: Session, viewer: Viewer, concern: Concern, slug: str) -> 
     concern.topic_id = topic.id if topic else None
     session.add(concern)
     log(session, viewer, concern, "topic", {"topic": before}, {"topic": slug or None})
+
+
+def set_service(session: Session, viewer: Viewer, concern: Concern, slug: str) -> None:
+    """Say which of the region's piloted services the concern is about, or none (empty)."""
+    _require(viewer, Action.moderate, concern.region_id, concern)
+    service = service_by_slug(session, concern.region_id, slug) if slug else None
+    if slug and service is None:
+        raise Refused(N_("We do not know that service. Nothing was changed."))
+    before = session.get(Service, concern.service_id) if concern.service_id else None
+    if (before.id if before else None) == (service.id if service else None):
+        return
+    concern.service_id = service.id if service else None
+    session.add(concern)
+    was = before.slug if before else None
+    log(session, viewer, concern, "service", {"service": was}, {"service": slug or None})
 
 
 def close_as_duplicate(session: Session, viewer: Viewer, concern: Concern, number: str) -> None:

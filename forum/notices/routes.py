@@ -1,5 +1,6 @@
-"""/privacy and /accessibility: what Agora keeps and why, and how accessible it is (the EU
-model statement of the Web Accessibility Directive). Their facts are the code's: the
+"""/guide, /privacy and /accessibility: how Agora works in plain words and pictures, what
+it keeps and why, and how accessible it is (the EU model statement of the Web Accessibility
+Directive). Their facts are the code's: the
 lifetimes below are the ones the code applies."""
 
 from fastapi import APIRouter, Request
@@ -19,6 +20,11 @@ def privacy(request: Request, pages: Pages) -> HTMLResponse:
         "notices/privacy.html",
         {"contact": settings.contact_email, "session_days": LIFETIME.days},
     )
+
+
+@router.get("/guide", response_class=HTMLResponse)
+def guide(pages: Pages) -> HTMLResponse:
+    return pages.render("notices/guide.html")
 
 
 @router.get("/accessibility", response_class=HTMLResponse)

@@ -6,6 +6,7 @@ from fastapi.responses import HTMLResponse
 from forum.concerns import queries
 from forum.concerns.filters import read_filters
 from forum.permissions import Action, can
+from forum.piloted import queries as piloted
 from forum.regions import queries as region_queries
 from forum.web.deps import DB, ActiveRegion, AskedFilters, CurrentViewer, Pages
 
@@ -23,7 +24,10 @@ def region(
 ) -> HTMLResponse:
     assert region.id is not None
     audiences, topics = queries.audiences(db), queries.topics(db)
-    filters = read_filters(asked, audiences=audiences, topics=topics)
+    services = piloted.region_services(db, region.id, pages.locale(region), region.default_locale)
+    filters = read_filters(
+        asked, audiences=audiences, topics=topics, services=[card.service for card in services]
+    )
     limit = pages.request.app.state.settings.page_size
     concerns, next_cursor = queries.region_page(db, region.id, filters, limit=limit)
     context = {
@@ -31,6 +35,7 @@ def region(
         "next_cursor": next_cursor.encode() if next_cursor else None,
         "audiences": audiences,
         "topics": topics,
+        "services": services,
         "filters": filters.typed(),
         "filter_query": filters.query(),  # the filters again, for the link to older concerns
         "problems": filters.problems,

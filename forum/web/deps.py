@@ -153,6 +153,9 @@ async def asked_filters(
     ] = "",
     audience: Annotated[str, Query(pattern=NO_NUL, description="An audience's slug")] = "",
     topic: Annotated[str, Query(pattern=NO_NUL, description="A topic's slug")] = "",
+    service: Annotated[
+        str, Query(pattern=NO_NUL, description="The slug of one of the region's services")
+    ] = "",
     q: Annotated[
         str, Query(max_length=MAX_SEARCH, pattern=NO_NUL, description="Words in the text")
     ] = "",
@@ -161,7 +164,8 @@ async def asked_filters(
     ] = "",
 ) -> dict[str, str]:
     """The region filters in the query string, as sent (concerns/filters.py reads them)."""
-    return {"status": status, "audience": audience, "topic": topic, "q": q, "after": after}
+    asked = {"status": status, "audience": audience, "topic": topic, "service": service}
+    return asked | {"q": q, "after": after}
 
 
 AskedFilters = Annotated[dict[str, str], Depends(asked_filters)]
