@@ -65,6 +65,12 @@ JUDGEMENT = {
     "partly": N_("Partly"),
     "not_yet": N_("Not yet"),
 }
+# The same, short: the headings of a table of verdicts.
+JUDGEMENT_SHORT = {
+    "works": N_("Yes"),
+    "partly": N_("Partly"),
+    "not_yet": N_("Not yet"),
+}
 SOURCE = {
     "web": N_("Written on this site"),
     "meeting": N_("Recorded at a meeting"),

@@ -1,87 +1,27 @@
 """Database tables. Rules live in the services; this module is shape only."""
 
 from datetime import UTC, date, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+# The tables' words (forum.vocabulary), imported from here too.
+from forum.vocabulary import CloseReason as CloseReason
+from forum.vocabulary import Delivery as Delivery
+from forum.vocabulary import FlagReason as FlagReason
+from forum.vocabulary import Judgement as Judgement
+from forum.vocabulary import NotificationKind as NotificationKind
+from forum.vocabulary import OrganisationKind as OrganisationKind
+from forum.vocabulary import Role as Role
+from forum.vocabulary import Source as Source
+from forum.vocabulary import Stage as Stage
+from forum.vocabulary import Status as Status
+
 
 def utcnow() -> datetime:
     """Now, in UTC. Every timestamp is timezone-aware UTC (SQLModel's UTCDateTime stores it)."""
     return datetime.now(UTC)
-
-
-class Role(StrEnum):
-    partner = "partner"
-    moderator = "moderator"
-    leader = "leader"
-
-
-class OrganisationKind(StrEnum):
-    """The two sides of a pilot: who supplies the services, and who asked for them."""
-
-    technology_provider = "technology_provider"
-    local_administration = "local_administration"
-
-
-class Status(StrEnum):
-    open = "open"
-    answered = "answered"
-    resolved = "resolved"
-    closed = "closed"
-
-
-class CloseReason(StrEnum):
-    duplicate = "duplicate"
-    off_topic = "off_topic"
-
-
-class Source(StrEnum):
-    web = "web"
-    meeting = "meeting"
-    phone = "phone"
-
-
-class FlagReason(StrEnum):
-    spam = "spam"
-    offensive = "offensive"
-    personal_data = "personal_data"
-    off_topic = "off_topic"
-    other = "other"
-
-
-class NotificationKind(StrEnum):
-    """What a person can be told about by email; each has its own setting."""
-
-    own_concerns = "own_concerns"  # an official answer or a status change on my concern
-    supported_concerns = "supported_concerns"  # the same, on a concern I said "me too" to
-    flags = "flags"  # something was flagged in a region I moderate
-    partner_tags = "partner_tags"  # a concern was tagged for technology providers (partners)
-
-
-class Stage(StrEnum):
-    """Where a piloted service is: planned, being tried out, running, or ended."""
-
-    planned = "planned"
-    testing = "testing"
-    running = "running"
-    ended = "ended"
-
-
-class Judgement(StrEnum):
-    """A verdict on a piloted service: does it work for you?"""
-
-    works = "works"
-    partly = "partly"
-    not_yet = "not_yet"
-
-
-class Delivery(StrEnum):
-    off = "off"
-    immediately = "immediately"
-    daily = "daily"
 
 
 class Region(SQLModel, table=True):

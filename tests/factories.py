@@ -27,6 +27,8 @@ from forum.models import (
     Region,
     Reply,
     Role,
+    Service,
+    ServiceText,
     Status,
     User,
     utcnow,
@@ -127,6 +129,18 @@ class Factory:
             self.db.add(ConcernAudience(concern_id=concern.id, audience_id=audience.id))
         self.db.commit()
         return concern
+
+    def service(self, region: Region, slug: str = "water", **words) -> Service:
+        """A piloted service of the region, described in English."""
+        assert region.id is not None
+        service = self._save(Service(region_id=region.id, slug=slug, stage="testing"))
+        words.setdefault("name", slug.title())
+        words.setdefault("summary", "A service being tried out.")
+        for field in ("value_local_administration", "value_technology_providers", "value_citizens"):
+            words.setdefault(field, "")
+        words.setdefault("steps", "Sensor: measures\nApp: warns you")
+        self._save(ServiceText(service_id=service.id, locale=words.pop("locale", "en"), **words))
+        return service
 
     def reply(self, concern: Concern, author: User, *, official: bool = False, **fields) -> Reply:
         fields.setdefault("body", "Thank you, we are looking into it.")

@@ -55,7 +55,8 @@ def world(make):
         organisation="Energia Lda",
         email="boss@example.org",
     )
-    ids = {"slug": region.slug, "concern_id": concern.id, "reply_id": reply.id}
+    make.service(region, "water")
+    ids = {"slug": region.slug, "concern_id": concern.id, "reply_id": reply.id, "service": "water"}
     return user, ids
 
 
@@ -77,6 +78,10 @@ EVERYTHING = {
     "status": "closed",
     "reason": "off_topic",
     "duplicate_of": "",
+    "verdict": "works",
+    "lang": "en",
+    "summary": "A service nobody meant to describe",
+    "stage": "running",
 }
 
 

@@ -79,6 +79,7 @@ def world(make):
     concern = make.concern(region, ana)
     reply = make.reply(concern, ana)
     make.reply(concern, make.user("pia", roles={Role.partner: [region]}, organisation="Bus Co"))
+    make.service(region, "water")
     return {"boss": boss, "concern": concern, "reply": reply, "region": region}
 
 
@@ -88,6 +89,7 @@ def filled(path: str, world) -> str:
         "concern_id": str(world["concern"].id),
         "reply_id": str(world["reply"].id),
         "user_id": str(world["boss"].id),
+        "service": "water",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), "1"), path)
 

@@ -22,6 +22,7 @@ from forum.models import (
     Role,
     Status,
     Support,
+    Verdict,
 )
 from forum.permissions import RULES, VISITOR, Action, Viewer, can
 from tests.factories import Factory, log_in, post
@@ -433,3 +434,94 @@ def test_it_gives_each_person_their_own_data_and_erasure_only(
     for other in others:
         db.refresh(other)
         assert other.erased_at is None
+
+
+# Piloted services: the region's leaders (and administrators) describe them, its moderators
+# set which one a concern is about, anyone signed in gives a verdict; the monitoring page is
+# for leaders and administrators. Everyone else gets 403 and nothing changes.
+LEADERS = {"leader", "admin"}
+MODERATORS = {"moderator", "admin"}
+DESCRIPTION = {
+    "lang": "en",
+    "name": "Water meters",
+    "summary": "Meters that warn of leaks.",
+    "steps": "Sensor: measures",
+    "stage": "running",
+}
+SERVICE_FORMS = {
+    "describe a service": ("/r/{slug}/services/new", DESCRIPTION | {"slug": "meters"}, LEADERS),
+    "edit a service": ("/r/{slug}/services/water/edit", DESCRIPTION, LEADERS),
+    "set a concern's service": ("/c/{concern}/service", {"service": "water"}, MODERATORS),
+}
+SERVICE_PAGES = {
+    "/r/{slug}/services": set(PERSONAS),
+    "/r/{slug}/services/water": set(PERSONAS),
+    "/r/{slug}/services/new": LEADERS,
+    "/r/{slug}/services/water/edit?lang=pt_PT": LEADERS,
+    "/monitoring": LEADERS,
+    "/monitoring.csv": LEADERS,
+    "/guide": set(PERSONAS),
+}
+
+
+def _on_service(world: World, text: str) -> str:
+    return text.format(slug=world.region.slug, concern=world.concern.id)
+
+
+@pytest.mark.parametrize(
+    ("form", "persona"),
+    [(form, persona) for form in SERVICE_FORMS for persona in PERSONAS],
+    ids=lambda value: str(value).replace(" ", "_"),
+)
+def test_it_lets_exactly_the_right_people_describe_services(
+    client, db, make, world: World, form: str, persona: str
+):
+    make.service(world.region, "water")
+    path, fields, allowed = SERVICE_FORMS[form]
+    _log_in_as(client, world, persona)
+
+    response = post(client, _on_service(world, path), fields)
+
+    if persona == "visitor":
+        assert response.status_code == 303 and response.headers["location"].startswith("/login")
+    else:
+        assert response.status_code == (303 if persona in allowed else 403), response.text[:300]
+    assert _count(db, ModerationEvent) == (1 if persona in allowed else 0)
+
+
+@pytest.mark.parametrize(
+    ("page", "persona"),
+    [(page, persona) for page in SERVICE_PAGES for persona in PERSONAS],
+    ids=lambda value: str(value).replace(" ", "_"),
+)
+def test_it_opens_the_service_pages_to_exactly_their_readers(
+    client, make, world: World, page: str, persona: str
+):
+    make.service(world.region, "water")
+    _log_in_as(client, world, persona)
+
+    response = client.get(_on_service(world, page), follow_redirects=False)
+
+    allowed = SERVICE_PAGES[page]
+    if persona == "visitor" and "visitor" not in allowed:
+        assert response.status_code == 303 and response.headers["location"].startswith("/login")
+    else:
+        assert response.status_code == (200 if persona in allowed else 403)
+
+
+@pytest.mark.parametrize("persona", PERSONAS, ids=lambda value: value.replace(" ", "_"))
+def test_everyone_signed_in_and_only_them_gives_a_verdict(
+    client, db, make, world: World, persona: str
+):
+    make.service(world.region, "water")
+    _log_in_as(client, world, persona)
+
+    response = post(
+        client, _on_service(world, "/r/{slug}/services/water/verdict"), {"verdict": "works"}
+    )
+
+    if persona == "visitor":
+        assert response.status_code == 303 and response.headers["location"].startswith("/login")
+    else:
+        assert response.status_code == 303
+    assert _count(db, Verdict) == (0 if persona == "visitor" else 1)

@@ -47,7 +47,7 @@ def test_steps_are_read_one_a_line_with_a_colon():
         "Sensor: measures\nApp: warns you",
         None,
     )
-    text, problem = check_steps("Sensor: measures\nno colon here")
+    _typed, problem = check_steps("Sensor: measures\nno colon here")
     assert problem is not None and problem.params["number"] == 2
     assert check_steps(":nothing before")[1] is not None
     assert check_steps("\n".join(f"S{n}: x" for n in range(9)))[1] is not None
@@ -245,15 +245,19 @@ def test_verdicts_count_for_each_side_and_a_second_replaces_the_first(
     assert given[1].organisation == "Águas Lda" and given[0].why is None
     client.cookies.set("lang", "en")
     table = html(client.get("/r/vale/services/water-meters")).select_one("table.verdicts")
-    rows = {r.th.get_text(): [td.get_text() for td in r.select("td")] for r in table.select("tbody tr")}
+    rows = {
+        r.th.get_text(): [td.get_text() for td in r.select("td")] for r in table.select("tbody tr")
+    }
     assert rows == {
-        "Yes, it works for me": ["0", "0", "0"],
-        "Partly": ["0", "1", "0"],
-        "Not yet": ["1", "0", "1"],
+        "Citizens": ["0", "0", "1"],
+        "Technology providers": ["0", "1", "0"],
+        "Local administration": ["0", "0", "1"],
     }
 
 
-@pytest.mark.parametrize("fields", [{"verdict": "maybe"}, {}, {"verdict": "works", "why": "x" * 1001}])
+@pytest.mark.parametrize(
+    "fields", [{"verdict": "maybe"}, {}, {"verdict": "works", "why": "x" * 1001}]
+)
 def test_a_wrong_verdict_comes_back_with_a_message(client, make, db, described, fields):
     log_in(client, make.user())
     response = post(client, "/r/vale/services/water-meters/verdict", fields)
@@ -333,3 +337,97 @@ def test_the_guide_is_linked_from_the_home_page_and_has_pictures_with_words(clie
     assert len(pictures) == 4
     for picture in pictures:
         assert picture.title.get_text().strip()
+
+
+def _clients(app, person, count: int = 6) -> list:
+    from fastapi.testclient import TestClient
+
+    clients = []
+    for number in range(count):  # logged in one after the other; they send at once
+        client = TestClient(app, client=(f"192.0.2.{number}", 50000))
+        log_in(client, person)
+        clients.append(client)
+    return clients
+
+
+def test_one_verdict_and_one_new_service_sent_six_times_at_once_make_one_each(
+    app, db, make, region, leader
+):
+    from tests.test_races import at_once
+
+    clients = _clients(app, leader)
+    try:
+        statuses = at_once(clients, lambda client: _describe(client, region))
+        assert statuses.count(303) == 1 and all(s < 500 for s in statuses), statuses
+        url = "/r/vale/services/water-meters/verdict"
+        statuses = at_once(clients, lambda client: post(client, url, {"verdict": "works"}))
+        assert all(s == 303 for s in statuses), statuses
+    finally:
+        for client in clients:
+            client.close()
+    assert db.exec(select(func.count()).select_from(Service)).one() == 1
+    assert db.exec(select(func.count()).select_from(ServiceText)).one() == 1
+    assert db.exec(select(func.count()).select_from(Verdict)).one() == 1
+
+
+def test_the_first_words_in_a_new_language_sent_at_once_are_written_once(
+    app, db, make, region, leader
+):
+    from tests.test_races import at_once
+
+    make.service(region, "water-meters")
+    clients = _clients(app, leader)
+    german = DESCRIBED | {"lang": "de", "name": "Wasserzähler"}
+    url = "/r/vale/services/water-meters/edit"
+    try:
+        statuses = at_once(clients, lambda client: post(client, url, german))
+    finally:
+        for client in clients:
+            client.close()
+    assert all(s == 303 for s in statuses), statuses
+    texts = db.exec(select(ServiceText.locale).order_by(col(ServiceText.locale))).all()
+    assert texts == ["de", "en"]
+
+
+def test_the_summary_and_the_exports_break_concerns_down_by_service(
+    client, make, db, region, described, leader
+):
+    citizen = make.user()
+    make.concern(region, citizen, service_id=described.id, title="About the meters")
+    make.concern(region, citizen)
+    log_in(client, leader)
+    client.cookies.set("lang", "en")
+    table = html(client.get("/r/vale/summary")).select_one("table#services")
+    rows = {r.th.get_text(): r.td.get_text() for r in table.select("tbody tr")}
+    assert rows == {"Smart water meters": "1", "No service": "1"}
+    exported = list(
+        csv.DictReader(io.StringIO(client.get("/r/vale/export.csv").text.lstrip("\ufeff")))
+    )
+    assert sorted(row["service"] for row in exported) == ["", "water-meters"]
+    summary = client.get("/r/vale/export.json").json()["summary"]
+    assert summary["by_service"] == {"water-meters": 1, "none": 1}
+
+
+def test_a_persons_verdicts_are_in_their_data_and_go_with_their_posts(client, make, db, described):
+    import json
+    import zipfile
+
+    citizen = make.user()
+    log_in(client, citizen)
+    post(client, "/r/vale/services/water-meters/verdict", {"verdict": "partly", "why": "Slow."})
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/account/data").content))
+    data = json.loads(archive.read("agora-data.json"))
+    assert data["verdicts"] == [
+        {
+            "region": "vale",
+            "service": "water-meters",
+            "verdict": "partly",
+            "why": "Slow.",
+            "counted_for": "citizens",
+            "organisation": None,
+            "at": data["verdicts"][0]["at"],
+        }
+    ]
+    erased = post(client, "/account/delete", {"confirm": "1", "remove_posts": "1"})
+    assert erased.status_code == 303
+    assert db.exec(select(func.count()).select_from(Verdict)).one() == 0

@@ -43,6 +43,7 @@ class RegionData:
     region: dict[str, Any]
     concerns: list[dict[str, Any]] = field(default_factory=list)
     order: int = 0
+    services: list[dict[str, Any]] = field(default_factory=list)
 
 
 def read_regions(folder: Path = REGIONS_DIR) -> list[RegionData]:
@@ -53,7 +54,8 @@ def read_regions(folder: Path = REGIONS_DIR) -> list[RegionData]:
             data = tomllib.load(file)
         region = dict(data["region"])
         order = int(region.pop("order", 0))
-        found.append(RegionData(region, list(data.get("concerns", [])), order))
+        services = list(data.get("services", []))
+        found.append(RegionData(region, list(data.get("concerns", [])), order, services))
     return sorted(found, key=lambda data: data.order)
 
 
@@ -72,8 +74,12 @@ def load(engine: Engine, folder: Path = REGIONS_DIR) -> None:
             for name, role in DEMO_USERS.items():
                 if role is not None:
                     grant(session, users[name], role, region)
+            services = {
+                written["slug"]: _add_service(session, region, users, written)
+                for written in data.services
+            }
             for written in data.concerns:
-                _add_concern(session, region, users, written)
+                _add_concern(session, region, users, written, services)
 
 
 def _demo_users(session: Session) -> dict[str, User]:
@@ -115,8 +121,50 @@ class _Written:
         return user_id
 
 
-def _add_concern(
+def _add_service(
     session: Session, region: models.Region, users: dict[str, models.User], fields: dict[str, Any]
+) -> int:
+    """One service of a region's file, its words in each language and its verdicts; its id."""
+    assert region.id is not None
+    runs = session.exec(
+        select(models.Organisation).where(
+            models.Organisation.name_key == name_key(fields["organisation"])
+        )
+    ).one()
+    service = models.Service(
+        region_id=region.id, slug=fields["slug"], stage=fields["stage"], organisation_id=runs.id
+    )
+    session.add(service)
+    session.flush()
+    assert service.id is not None
+    for locale, words in fields["text"].items():
+        steps = "\n".join(line.strip() for line in words["steps"].strip().splitlines())
+        session.add(
+            models.ServiceText(service_id=service.id, locale=locale, **(words | {"steps": steps}))
+        )
+    for given in fields.get("verdicts", []):
+        person = users[given["by"]].id
+        assert person is not None
+        partner = given["by"] == "partner"
+        session.add(
+            models.Verdict(
+                service_id=service.id,
+                user_id=person,
+                audience="technology_providers" if partner else "citizens",
+                verdict=given["verdict"],
+                why=given.get("why"),
+                organisation=PARTNER_ORGANISATION if partner else None,
+            )
+        )
+    return service.id
+
+
+def _add_concern(
+    session: Session,
+    region: models.Region,
+    users: dict[str, models.User],
+    fields: dict[str, Any],
+    services: dict[str, int],
 ) -> None:
     topics = {t.slug: t.id for t in session.exec(select(models.Topic)).all()}
     raised = utcnow() - timedelta(days=fields["days_ago"], hours=3)
@@ -129,6 +177,7 @@ def _add_concern(
         body=fields["body"],
         language=fields["language"],
         topic_id=topics.get(fields.get("topic") or ""),
+        service_id=services.get(fields.get("service") or ""),
         created_at=raised,
         last_activity_at=raised,
     )

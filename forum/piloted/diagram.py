@@ -13,8 +13,8 @@ from markupsafe import Markup
 from forum.piloted.texts import Step
 
 WIDTH = 300
-LINE = 18  # the height of a line of text
-CHARACTERS = 34  # the characters of a line that fit the box's width
+LINE = 21  # the height of a line of text
+CHARACTERS = 30  # the characters of a line that fit the box's width
 PADDING = 10
 GAP = 28  # between two boxes: room for the arrow
 

@@ -35,6 +35,7 @@ TREND_TOP = 64
 
 NO_AUDIENCE = N_("Not chosen yet")
 NO_TOPIC = N_("No topic")
+NO_SERVICE = N_("No service")
 WAITS: dict[str, Message] = {
     "day": N_("Within a day"),
     "three_days": N_("1 to 3 days"),
@@ -93,6 +94,8 @@ class Wording:
             message = (
                 labels.label(labels.AUDIENCE, line.key, line.name) if line.key else NO_AUDIENCE
             )
+        elif dimension == "service":
+            return line.name if line.key and line.name else self.i18n.message(NO_SERVICE)
         elif dimension == "topic":
             message = labels.label(labels.TOPIC, line.key, line.name) if line.key else NO_TOPIC
         elif dimension == "wait":

@@ -90,6 +90,7 @@ class Summary:
     by_topic: list[Count] = field(default_factory=list)
     by_language: list[Count] = field(default_factory=list)
     by_source: list[Count] = field(default_factory=list)
+    by_service: list[Count] = field(default_factory=list)
     organisations: list[OrganisationFigures] = field(default_factory=list)
     oldest_unanswered: list[ConcernLine] = field(default_factory=list)
     most_supported: list[ConcernLine] = field(default_factory=list)
@@ -166,6 +167,7 @@ def hide_small_counts(summary: Summary) -> Summary:
         by_topic=counts(summary.by_topic),
         by_language=counts(summary.by_language),
         by_source=counts(summary.by_source),
+        by_service=counts(summary.by_service),
         organisations=[organisation(figures) for figures in summary.organisations],
         weeks=[replace(w, new=hidden(w.new), answered=hidden(w.answered)) for w in summary.weeks],
         small_counts_hidden=True,

@@ -43,7 +43,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from forum.models import Audience, Concern, ConcernAudience, Reply, Source, Status, Topic
+from forum.models import Audience, Concern, ConcernAudience, Region, Reply, Source, Status, Topic
+from forum.piloted.queries import region_services
 from forum.summaries.figures import (
     ANSWERED_WITHIN,
     FIRST_MONDAY_EPOCH,
@@ -78,7 +79,7 @@ def summarise(
     topics: Sequence[Topic],
     today: date | None = None,
 ) -> Summary:
-    """Every figure of the summary, in six queries."""
+    """Every figure of the summary, in nine queries (six, and three for the services)."""
     today = today or datetime.now(UTC).date()
     where = conditions(region_id, filters)
     dialect = session.get_bind().dialect.name
@@ -98,6 +99,7 @@ def summarise(
     status, source, language, topic, audience = _breakdowns(session, where, audiences, topics)
     summary = replace(
         summary,
+        by_service=_by_service(session, region_id, where),
         by_status=status,
         by_source=source,
         by_language=language,
@@ -244,6 +246,21 @@ def _breakdowns(
         [Count(a.slug, audience_counts.get(str(a.id), 0), a.name) for a in audiences]
         + [Count("", audience_counts.get("", 0))],
     )
+
+
+def _by_service(session: Session, region_id: int, where: list[ColumnElement[bool]]) -> list[Count]:
+    """Counts by the piloted service the concerns are about, each named in the region's
+    language; empty for a region that describes no service."""
+    region = session.get(Region, region_id)
+    assert region is not None
+    services = region_services(session, region_id, region.default_locale, region.default_locale)
+    if not services:
+        return []
+    key = col(Concern.service_id)
+    counts = dict(session.execute(select(key, func.count()).where(*where).group_by(key)).all())
+    return [Count(card.slug, counts.get(card.service.id, 0), card.name) for card in services] + [
+        Count("", counts.get(None, 0))
+    ]
 
 
 def _answer_times(

@@ -3,11 +3,12 @@ pseudonyms. writers.py and xlsx.py turn them (and the summary) into CSV, JSON or
 
 One row per concern, with these columns (COLUMNS), the same in every format:
 
-    id, url, region, created_at, author, title, body, language, topic, audiences, status,
+    id, url, region, created_at, author, title, body, language, topic, service, audiences, status,
     source, supports, replies, official_answers, first_official_answer_at,
     hours_to_first_official_answer, answering_organisations, resolved_at
 
-- Times are UTC. `topic`, `audiences`, `status`, `source` are slugs; `language` a locale code.
+- Times are UTC. `topic`, `service` (the piloted service it is about), `audiences`, `status`,
+  `source` are slugs; `language` a locale code.
 - `author` is a pseudonym ("person-3f9a0c12be47"): the same person has the same one throughout
   one export and another in the next, so exports cannot be joined to find someone. No names,
   no email addresses, nothing a moderator recorded about a person met at a meeting.
@@ -44,6 +45,7 @@ from sqlmodel import Session, col
 
 from forum.i18n import Translator
 from forum.models import Audience, Concern, ConcernAudience, Region, Reply, Topic
+from forum.piloted.queries import services_of
 from forum.summaries.figures import Summary
 from forum.summaries.filters import Filters
 from forum.summaries.numbers import conditions, summarise
@@ -59,6 +61,7 @@ COLUMNS = (
     "body",
     "language",
     "topic",
+    "service",
     "audiences",
     "status",
     "source",
@@ -86,6 +89,7 @@ class ConcernRecord:
     body: str
     language: str
     topic: str | None
+    service: str | None
     audiences: list[str]
     status: str
     source: str
@@ -125,6 +129,7 @@ class Export:
     i18n: Translator
     upper_id: int
     topics: dict[int, str]
+    services: dict[int, str] = field(default_factory=dict)
     exported_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     pseudonyms: Pseudonyms = field(default_factory=Pseudonyms)
     batch_size: int = BATCH_SIZE
@@ -177,6 +182,7 @@ class Export:
             body=row.body,
             language=row.language,
             topic=self.topics.get(row.topic_id) if row.topic_id else None,
+            service=self.services.get(row.service_id) if row.service_id else None,
             audiences=around.audiences.get(row.id, []),
             status=row.status,
             source=row.source,
@@ -198,6 +204,7 @@ BATCH_COLUMNS = (
     col(Concern.body),
     col(Concern.language),
     col(Concern.topic_id),
+    col(Concern.service_id),
     col(Concern.status),
     col(Concern.source),
     col(Concern.support_count),
@@ -232,6 +239,7 @@ def prepare(
     upper_id = session.execute(select(func.max(Concern.id))).scalar() or 0
     slugs = {topic.id: topic.slug for topic in topics if topic.id is not None}
     export = Export(engine, region, filters, summary, base_url, i18n, upper_id, slugs)
+    export.services = {s.id: s.slug for s in services_of(session, region.id) if s.id is not None}
     export.progress = progress
     return export
 

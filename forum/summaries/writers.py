@@ -104,6 +104,7 @@ def summary_record(export: Export) -> dict[str, Any]:
         "by_topic": _by(summary.by_topic),
         "by_language": _by(summary.by_language),
         "by_source": _by(summary.by_source),
+        "by_service": _by(summary.by_service),
         "waits": _by(summary.waits),
         "organisations": [
             {

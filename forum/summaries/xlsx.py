@@ -149,6 +149,7 @@ def _breakdowns(sheet: Sheet, export: Export) -> None:
         ("topic", N_("By topic"), summary.by_topic),
         ("language", N_("By language"), summary.by_language),
         ("source", N_("How the concerns reached us"), summary.by_source),
+        ("service", N_("By service"), summary.by_service),
         ("wait", N_("How long people waited for a first official answer"), summary.waits),
     ):
         sheet.heading(title, N_("Concerns"))
