@@ -55,6 +55,7 @@ def expected(known: Known) -> list[dict[str, Any]]:
                 "body": concern.body,
                 "language": concern.language,
                 "topic": {1: "energy", 2: "mobility"}.get(concern.topic_id or 0),
+                "service": None,
                 "audiences": (["citizens"] if number % 2 == 0 else ["technology_providers"])
                 if answered
                 else [],

@@ -1,12 +1,18 @@
 """The list of regions, and a region's concerns. Thin: parse, query, render."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
+from sqlmodel import Session
 
 from forum.concerns import queries
-from forum.concerns.filters import read_filters
+from forum.concerns.filters import RegionFilters, read_filters
+from forum.models import Audience, Region, Topic
 from forum.permissions import Action, can
 from forum.piloted import queries as piloted
+from forum.piloted.queries import ServiceCard
 from forum.regions import queries as region_queries
 from forum.web.deps import DB, ActiveRegion, AskedFilters, CurrentViewer, Pages
 
@@ -18,24 +24,39 @@ def regions(db: DB, pages: Pages) -> HTMLResponse:
     return pages.render("regions/index.html", {"rows": region_queries.regions_with_counts(db)})
 
 
+@dataclass(frozen=True)
+class Choices:
+    """What a region's concerns can be filtered by, and the filters asked for."""
+
+    audiences: Sequence[Audience]
+    topics: Sequence[Topic]
+    services: list[ServiceCard]
+    filters: RegionFilters
+
+
+def choices(db: Session, region: Region, asked: dict[str, str], locale: str) -> Choices:
+    assert region.id is not None
+    audiences, topics = queries.audiences(db), queries.topics(db)
+    services = piloted.region_services(db, region.id, locale, region.default_locale)
+    rows = [card.service for card in services]
+    filters = read_filters(asked, audiences=audiences, topics=topics, services=rows)
+    return Choices(audiences, topics, services, filters)
+
+
 @router.get("/r/{slug}", response_class=HTMLResponse)
 def region(
     region: ActiveRegion, asked: AskedFilters, db: DB, viewer: CurrentViewer, pages: Pages
 ) -> HTMLResponse:
     assert region.id is not None
-    audiences, topics = queries.audiences(db), queries.topics(db)
-    services = piloted.region_services(db, region.id, pages.locale(region), region.default_locale)
-    filters = read_filters(
-        asked, audiences=audiences, topics=topics, services=[card.service for card in services]
-    )
-    limit = pages.request.app.state.settings.page_size
+    found = choices(db, region, asked, pages.locale(region))
+    filters, limit = found.filters, pages.request.app.state.settings.page_size
     concerns, next_cursor = queries.region_page(db, region.id, filters, limit=limit)
     context = {
         "concerns": concerns,
         "next_cursor": next_cursor.encode() if next_cursor else None,
-        "audiences": audiences,
-        "topics": topics,
-        "services": services,
+        "audiences": found.audiences,
+        "topics": found.topics,
+        "services": found.services,
         "filters": filters.typed(),
         "filter_query": filters.query(),  # the filters again, for the link to older concerns
         "problems": filters.problems,

@@ -79,7 +79,7 @@ def summarise(
     topics: Sequence[Topic],
     today: date | None = None,
 ) -> Summary:
-    """Every figure of the summary, in nine queries (six, and three for the services)."""
+    """Every figure of the summary, in seven queries (nine when the region has services)."""
     today = today or datetime.now(UTC).date()
     where = conditions(region_id, filters)
     dialect = session.get_bind().dialect.name
