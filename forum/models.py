@@ -93,6 +93,15 @@ class Concern(SQLModel, table=True):
         Index("ix_concern_region_activity", "region_id", "last_activity_at", "id"),
         # The home page counts each region's open and answered concerns from this index alone.
         Index("ix_concern_region_counts", "region_id", "hidden", "status", "id"),
+        # The monitoring page counts each region's concerns, those answered, and how long the
+        # first answers took, from this index alone.
+        Index(
+            "ix_concern_region_answered",
+            "region_id",
+            "hidden",
+            "first_official_answer_at",
+            "created_at",
+        ),
         # A region's Atom feed: its newest concerns.
         Index("ix_concern_region_created", "region_id", "created_at", "id"),
         # A form resent after the network dropped carries the same key: one concern.

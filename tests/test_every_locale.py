@@ -74,6 +74,12 @@ def test_it_shows_every_page_in_the_chosen_language(client, db, world, locale): 
         "/admin/topics",
         "/admin/organisations",
         "/admin/people?region=xyzzy",
+        "/guide",
+        "/r/xyzzy/services",
+        "/r/xyzzy/services/xyzzy",
+        "/r/xyzzy/services/new",
+        "/r/xyzzy/services/xyzzy/edit",
+        "/monitoring",
     ]
     problems = {}
     for path in pages:

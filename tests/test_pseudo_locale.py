@@ -84,6 +84,12 @@ def world(make):
         duplicate_of_id=concern.id,
     )
     make.concern(other, author, title="Xyzzy")
+    service = make.service(
+        region, "xyzzy", name="Xyzzy", summary="Xyzzy", value_citizens="Xyzzy", steps="Xyzzy: xyzzy"
+    )
+    concern.service_id = service.id
+    make.db.add(concern)
+    make.db.commit()
     return {
         "region": region,
         "staff": staff,
@@ -104,6 +110,9 @@ PUBLIC_PAGES = [
     "/nowhere",
     "/privacy",
     "/accessibility",
+    "/guide",
+    "/r/xyzzy/services",
+    "/r/xyzzy/services/xyzzy",
 ]
 
 
@@ -134,6 +143,15 @@ def test_it_translates_every_page_staff_see(client, world):
     log_in(client, world["staff"])
     concern, closed = world["concern"], world["closed"]
     sweep(client, ["/r/xyzzy", f"/c/{concern.id}", f"/c/{closed.id}", "/account"])
+    sweep(
+        client,
+        [
+            "/r/xyzzy/services/xyzzy",
+            "/r/xyzzy/services/new",
+            "/r/xyzzy/services/xyzzy/edit",
+            "/monitoring",
+        ],
+    )
 
 
 def test_it_translates_the_partner_queue_and_recorded_concerns(client, world, make):

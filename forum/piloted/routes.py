@@ -101,9 +101,15 @@ def _save(at: Describing, form: ServiceForm, service: Service | None) -> Respons
     )
 
 
+def _writing_language(at: Describing) -> str:
+    """The language a leader writes in unless they choose: the page's, else the region's."""
+    locale = at.pages.locale(at.region)
+    return locale if locale in OFFERED_LOCALES else at.region.default_locale
+
+
 @router.get("/r/{slug}/services/new", response_class=HTMLResponse)
 def new_service(at: Describer) -> Response:
-    form = ServiceForm(lang=at.pages.locale(at.region), stage=Stage.testing.value)
+    form = ServiceForm(lang=_writing_language(at), stage=Stage.testing.value)
     return _form_page(at, form, None)
 
 
@@ -125,7 +131,7 @@ def _filled(service: Service, text: ServiceText | None, lang: str) -> ServiceFor
 def edit_service_form(
     at: Describer, service: ServiceInUrl, lang: Annotated[str, Query(pattern=NO_NUL)] = ""
 ) -> Response:
-    lang = lang if lang in OFFERED_LOCALES else at.pages.locale(at.region)
+    lang = lang if lang in OFFERED_LOCALES else _writing_language(at)
     assert service.id is not None
     text = queries.texts_of(at.db, service.id).get(lang)
     return _form_page(at, _filled(service, text, lang), service)

@@ -350,7 +350,7 @@ def test_a_citizen_raises_a_concern_with_the_keyboard_alone(page: Page) -> None:
     page.keyboard.type("My mother cannot read them.")
     page.keyboard.press("Tab")
     expect(page.locator("#topic")).to_be_focused()
-    for field in ("#photo", "#photo_alt", "#language"):  # the optional ones, in order
+    for field in ("#service", "#photo", "#photo_alt", "#language"):  # the optional ones, in order
         page.keyboard.press("Tab")
         expect(page.locator(field)).to_be_focused()
     page.keyboard.press("Tab")

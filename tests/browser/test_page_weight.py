@@ -326,6 +326,9 @@ FIRST_VIEWS = [
     ("moderation queue", "/moderation", "moderator"),
     ("partner queue", "/partner", "partner"),
     ("summary", f"/r/{REGION}/summary", "leader"),
+    ("service", f"/r/{REGION}/services/telecare-tablet", None),
+    ("guide", "/guide", None),
+    ("monitoring", "/monitoring", "leader"),
 ]
 
 
