@@ -255,6 +255,21 @@ def test_verdicts_count_for_each_side_and_a_second_replaces_the_first(
     }
 
 
+def test_the_reasons_given_are_read_by_the_regions_staff_only(client, make, region, described):
+    def reasons() -> list[str]:
+        page = html(client.get("/r/vale/services/water-meters"))
+        return [item.get_text(" ", strip=True) for item in page.select(".whys li")]
+
+    log_in(client, make.user())
+    post(client, "/r/vale/services/water-meters/verdict", {"verdict": "partly", "why": "Too slow"})
+    assert reasons() == []
+    client.cookies.clear()
+    assert reasons() == []
+    for staff in (Role.moderator, Role.leader):
+        log_in(client, make.user(roles={staff: [region]}))
+        assert [reason.endswith("Too slow") for reason in reasons()] == [True]
+
+
 @pytest.mark.parametrize(
     "fields", [{"verdict": "maybe"}, {}, {"verdict": "works", "why": "x" * 1001}]
 )

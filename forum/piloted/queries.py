@@ -139,7 +139,8 @@ def tallies(session: Session, service_ids: Iterable[int]) -> dict[int, Tally]:
 
 
 def whys(session: Session, service_id: int) -> list[Verdict]:
-    """The newest reasons people gave with their verdicts (shown without their names)."""
+    """The newest reasons people gave with their verdicts (for the region's staff, without
+    the names of those who gave them)."""
     return list(
         session.exec(
             select(Verdict)

@@ -154,6 +154,12 @@ class ServicePage:
     region: Region
     service: Service
 
+    def _reads_reasons(self) -> bool:
+        region_id = self.region.id or 0
+        return can(self.viewer, Action.describe_services, region_id) or can(
+            self.viewer, Action.moderate, region_id
+        )
+
     def __call__(self, status_code: int = 200, **state: Any) -> HTMLResponse:
         region, service, db = self.region, self.service, self.db
         assert region.id is not None and service.id is not None
@@ -167,7 +173,9 @@ class ServicePage:
             "card": card,
             "concerns": concerns,
             "more_concerns": more is not None,
-            "whys": queries.whys(db, service.id),
+            # Reasons are free text that no moderator reviews before it shows: the region's
+            # staff read them, the public sees the counts.
+            "whys": queries.whys(db, service.id) if self._reads_reasons() else [],
             "mine": mine,
             "audiences": verdicts.AUDIENCES,
             "speaks_for": verdicts.audience_of(self.viewer, region.id),
