@@ -446,3 +446,22 @@ def test_a_persons_verdicts_are_in_their_data_and_go_with_their_posts(client, ma
     erased = post(client, "/account/delete", {"confirm": "1", "remove_posts": "1"})
     assert erased.status_code == 303
     assert db.exec(select(func.count()).select_from(Verdict)).one() == 0
+
+
+def test_the_service_page_takes_the_same_number_of_queries_for_more_concerns_and_verdicts(
+    client, make, app, region, described
+):
+    from tests.factories import count_queries
+
+    counts = []
+    for _ in range(2):
+        for _ in range(6):
+            person = make.user()
+            make.concern(region, person, service_id=described.id)
+            log_in(client, person)
+            post(client, "/r/vale/services/water-meters/verdict", {"verdict": "works", "why": "Ok"})
+        log_in(client, make.user(roles={Role.leader: [region]}))
+        with count_queries(app.state.engine) as statements:
+            assert client.get("/r/vale/services/water-meters").status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1]
