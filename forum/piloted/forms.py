@@ -1,7 +1,7 @@
 """The forms of piloted services, as a browser sends them: every field text, every field
 optional (the rules say what is missing)."""
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Annotated
 
 from fastapi import Form
@@ -15,7 +15,7 @@ ShortName = Annotated[str, Form(alias="slug")]
 
 @dataclass
 class ServiceForm:
-    """The fields of the form that describes a service; `typed()` shows them back by their
+    """The fields of the form that describes a service; `shown()` gives them back by their
     names in the form."""
 
     lang: Text = ""
@@ -30,18 +30,8 @@ class ServiceForm:
     stage: Text = ""
 
     def fields(self) -> ServiceFields:
-        return ServiceFields(
-            lang=self.lang,
-            slug=self.short_name,
-            name=self.name,
-            summary=self.summary,
-            value_local_administration=self.value_local_administration,
-            value_technology_providers=self.value_technology_providers,
-            value_citizens=self.value_citizens,
-            steps=self.steps,
-            organisation=self.organisation,
-            stage=self.stage,
-        )
+        typed = asdict(self)
+        return ServiceFields(slug=typed.pop("short_name"), **typed)
 
 
 @dataclass
@@ -52,5 +42,4 @@ class VerdictForm:
 
 def shown(form: ServiceForm) -> dict[str, str]:
     """What was typed, by the form's field names."""
-    fields = vars(form.fields())
-    return {name: value for name, value in fields.items() if isinstance(value, str)}
+    return asdict(form.fields())

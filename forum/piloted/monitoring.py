@@ -15,8 +15,9 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlmodel import Session, col
 
-from forum.models import Concern, Judgement, Organisation, Region, Service, Status
-from forum.piloted.queries import ServiceCard, cards, tallies
+from forum.models import Concern, Judgement, Region, Status
+from forum.piloted.queries import ServiceCard, services_in
+from forum.piloted.verdicts import AUDIENCES
 from forum.summaries.figures import HOUR, MEDIAN, interpolate, share
 from forum.summaries.numbers import epoch_seconds
 
@@ -63,7 +64,8 @@ def watch(session: Session, regions: Sequence[Region], locale: str) -> list[Regi
         found[region_id].median_hours = median
     for region_id, waiting in _waiting_longest(session, visible).items():
         found[region_id].waiting_longest = waiting
-    for card in _services(session, ids, locale, {r.id: r.default_locale for r in regions if r.id}):
+    defaults = {region.id: region.default_locale for region in regions if region.id}
+    for card in services_in(session, ids, locale, defaults, tallied=True):
         found[card.service.region_id].services.append(card)
     return list(found.values())
 
@@ -123,26 +125,7 @@ def _waiting_longest(session: Session, visible: ColumnElement[bool]) -> dict[int
     return {region_id: Waiting(id, title, at) for region_id, id, title, at in rows}
 
 
-def _services(
-    session: Session, region_ids: list[int], locale: str, defaults: dict[int, str]
-) -> list[ServiceCard]:
-    services = session.execute(
-        select(Service, Organisation)
-        .outerjoin(Organisation, col(Organisation.id) == Service.organisation_id)
-        .where(col(Service.region_id).in_(region_ids))
-    ).all()
-    found = cards(session, [(service, org) for service, org in services], locale, defaults)
-    counted = tallies(session, [card.service.id for card in found if card.service.id])
-    for card in found:
-        card.tally = counted.get(card.service.id or 0, {})
-    return sorted(found, key=lambda card: card.name.casefold())
-
-
-VERDICT_COLUMNS = [
-    f"{audience}_{verdict.value}"
-    for audience in ("citizens", "technology_providers", "local_administration")
-    for verdict in Judgement
-]
+VERDICT_COLUMNS = [f"{audience}_{verdict.value}" for audience in AUDIENCES for verdict in Judgement]
 COLUMNS = [
     "region",
     "region_name",
@@ -180,7 +163,7 @@ def table(watches: Sequence[RegionWatch]) -> list[list[object]]:
         for card in watched.services:
             counts = [
                 card.tally.get(audience, {}).get(verdict.value, 0)
-                for audience in ("citizens", "technology_providers", "local_administration")
+                for audience in AUDIENCES
                 for verdict in Judgement
             ]
             rows.append([*region, card.slug, card.name, card.service.stage, *counts])
