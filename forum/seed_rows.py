@@ -35,9 +35,19 @@ TITLES = {
     ],
 }
 BODY = (
-    "{title}. Já tentei três vezes esta semana; a minha vizinha também. "
+    "{title}. {place}: já tentei três vezes esta semana; a minha vizinha também. "
     "Who can tell us when it will work? Gràcies, kiitos, tack."
 )
+REPLIES = (
+    "Obrigado. We are looking into it; kiitos for telling us.",
+    "Same here in {place} since Monday.",
+    "A technician will visit {place} next week.",
+    "Still not working for me, danke.",
+)
+# Made-up villages, 240 of them: a search for one finds a few of a region's many concerns.
+STARTS = "Aldea Vale Monte Porto Santa Vila Riba Serra Castel Fonte Mato Torre Lago Pedra Campo"
+ENDS = "verde alto fria nova velha sol mar lobo cedro rocha branca negra clara funda longa seca"
+PLACES = [start + end for start in STARTS.split() for end in ENDS.split()]
 
 
 @dataclass
@@ -78,10 +88,10 @@ def one_concern(
 ) -> None:
     concern_id = ids.take("concern")
     language = region.locale if rng.random() < 0.8 else "en"
-    title = rng.choice(TITLES[language])
+    title, place = rng.choice(TITLES[language]), rng.choice(PLACES)
     created = datetime.now(UTC) - timedelta(seconds=rng.randrange(365 * 24 * 3600))
     author = rng.choice(citizens)
-    replied = Replied(concern_id, language, created)
+    replied = Replied(concern_id, language, place, created)
     for position in range(reply_count):
         one_reply(rng, ids, rows, region, citizens, replied, first=position == 0)
     if replied.first_answer is not None:
@@ -100,7 +110,7 @@ def one_concern(
             "region_id": region.region_id,
             "author_id": author,
             "title": title,
-            "body": BODY.format(title=title),
+            "body": BODY.format(title=title, place=place),
             "language": language,
             "topic_id": None,
             "status": status.value,
@@ -131,6 +141,7 @@ class Replied:
 
     concern_id: int
     language: str
+    place: str
     moment: datetime
     first_answer: datetime | None = None
     first_answer_id: int | None = None
@@ -162,7 +173,7 @@ def one_reply(
             "id": reply_id,
             "concern_id": replied.concern_id,
             "author_id": partner_id if official else rng.choice(citizens),
-            "body": "Obrigado. We are looking into it; kiitos for telling us.",
+            "body": rng.choice(REPLIES).format(place=replied.place),
             "language": replied.language,
             "official": official,
             "organisation": organisation if official else None,

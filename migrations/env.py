@@ -5,6 +5,7 @@ from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import forum.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from forum.concerns.search import compared_with_models
 from forum.settings import Settings
 
 config = context.config
@@ -38,6 +39,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=compared_with_models,
     )
     with context.begin_transaction():
         context.run_migrations()

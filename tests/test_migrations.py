@@ -5,13 +5,15 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 from sqlmodel import SQLModel, select
 
+from forum.concerns.search import compared_with_models
 from forum.models import Audience, Topic
 
 
 def test_it_finds_no_difference_between_models_and_migrations(database_url):
     engine = create_engine(database_url)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        opts = {"compare_type": True, "include_object": compared_with_models}
+        context = MigrationContext.configure(connection, opts=opts)
         assert compare_metadata(context, SQLModel.metadata) == []
     engine.dispose()
 

@@ -52,7 +52,9 @@ def region_concerns(
     known = {"status": list(Status), "audience": audiences, "topic": topics, "service": services}
     _refuse_unknown(filters, asked, known=known)
     limit = request.app.state.settings.page_size
-    views, next_cursor = queries.region_page(db, region.id, filters, limit=limit)
+    views, next_cursor = queries.region_page(
+        db, region.id, filters, limit=limit, languages=(region.default_locale,)
+    )
     base_url = _base_url(request)
     next_url = None
     if next_cursor is not None:

@@ -15,6 +15,7 @@ from forum.ids import moment_and_id
 from forum.models import Audience, Service, Status, Topic
 
 MAX_SEARCH = 200
+MAX_OFFSET = 10_000  # matches further down are not worth a page
 UNKNOWN: dict[str, Message] = {
     "status": N_("We do not know that status, so all statuses are shown."),
     "audience": N_("We do not know that audience, so all audiences are shown."),
@@ -43,13 +44,30 @@ class Cursor:
 
 
 @dataclass(frozen=True)
+class Offset:
+    """Where a page of search results ends, which are ranked: how many came before."""
+
+    count: int
+
+    def encode(self) -> str:
+        return str(self.count)
+
+    @classmethod
+    def decode(cls, raw: str | None) -> Offset | None:
+        if not raw or not raw.isascii() or not raw.isdigit() or int(raw) > MAX_OFFSET:
+            return None
+        return cls(int(raw))
+
+
+@dataclass(frozen=True)
 class RegionFilters:
     status: str = ""
     audience: Audience | None = None
     topic: Topic | None = None
     service: Service | None = None
     words: str = ""
-    after: Cursor | None = None
+    # Where the last page ended: a cursor for concerns by activity, an offset for matches.
+    after: Cursor | Offset | None = None
     # Each filter asked for with a value we do not know: its name and what was sent.
     unknown: dict[str, str] = field(default_factory=dict)
 
@@ -97,13 +115,14 @@ def read_filters(
     service_row = _named(service, services)
     if service and service_row is None:
         unknown["service"] = service
+    words = q.strip()[:MAX_SEARCH]
     return RegionFilters(
         status=status,
         audience=audience_row,
         topic=topic_row,
         service=service_row,
-        words=q.strip()[:MAX_SEARCH],
-        after=Cursor.decode(after),
+        words=words,
+        after=Offset.decode(after) if words else Cursor.decode(after),
         unknown=unknown,
     )
 

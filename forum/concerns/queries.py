@@ -11,8 +11,10 @@ from typing import NamedTuple, TypeVar
 from sqlalchemy import and_, delete, exists, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
-from forum.concerns.filters import Cursor, RegionFilters
+from forum.concerns import search
+from forum.concerns.filters import MAX_OFFSET, Cursor, Offset, RegionFilters
 from forum.models import (
     Audience,
     Concern,
@@ -72,9 +74,15 @@ def topic_slug(session: Session, topic_id: int | None) -> str | None:
 
 
 def region_page(
-    session: Session, region_id: int, filters: RegionFilters, *, limit: int = 20
-) -> tuple[list[ConcernView], Cursor | None]:
-    """A page of a region's concerns, latest activity first, and the cursor of the next page."""
+    session: Session,
+    region_id: int,
+    filters: RegionFilters,
+    *,
+    limit: int = 20,
+    languages: Sequence[str] = (),
+) -> tuple[list[ConcernView], Cursor | Offset | None]:
+    """A page of a region's concerns, latest activity first (best matches first for words),
+    and where the next page starts. `languages`: those words may be in."""
     query = (
         select(Concern, User.name, Topic)
         .join(User, col(User.id) == Concern.author_id)
@@ -94,14 +102,9 @@ def region_page(
         query = query.where(Concern.topic_id == filters.topic.id)
     if filters.service is not None:
         query = query.where(Concern.service_id == filters.service.id)
-    for word in filters.words.split()[:8]:
-        query = query.where(
-            or_(
-                col(Concern.title).icontains(word, autoescape=True),
-                col(Concern.body).icontains(word, autoescape=True),
-            )
-        )
-    if (after := filters.after) is not None:
+    if filters.words:
+        return _matches(session, query, region_id, filters, limit, languages)
+    if isinstance(after := filters.after, Cursor):
         query = query.where(
             or_(
                 col(Concern.last_activity_at) < after.last_activity_at,
@@ -121,6 +124,29 @@ def region_page(
         assert last.id is not None
         next_cursor = Cursor(last.last_activity_at, last.id)
     return views, next_cursor
+
+
+def _matches(
+    session: Session,
+    query: Select[Concern, str, Topic],
+    region_id: int,
+    filters: RegionFilters,
+    limit: int,
+    languages: Sequence[str],
+) -> tuple[list[ConcernView], Offset | None]:
+    """The concerns of `query` with the words of `filters`, best match first."""
+    found = search.ranked(session, region_id, filters.words, languages)
+    if found is None:
+        return [], None
+    start = filters.after.count if isinstance(filters.after, Offset) else 0
+    query = query.join(found, found.c.concern_id == Concern.id).order_by(
+        found.c.score.desc(), col(Concern.last_activity_at).desc(), col(Concern.id).desc()
+    )
+    rows = session.exec(query.offset(start).limit(limit + 1)).all()
+    views = [ConcernView(concern, name, topic) for concern, name, topic in rows[:limit]]
+    _attach_audiences(session, views)
+    more = len(rows) > limit and start + limit < MAX_OFFSET
+    return views, Offset(start + limit) if more else None
 
 
 def audiences_by_concern(

@@ -48,9 +48,13 @@ def region(
     region: ActiveRegion, asked: AskedFilters, db: DB, viewer: CurrentViewer, pages: Pages
 ) -> HTMLResponse:
     assert region.id is not None
-    found = choices(db, region, asked, pages.locale(region))
+    locale = pages.locale(region)
+    found = choices(db, region, asked, locale)
     filters, limit = found.filters, pages.request.app.state.settings.page_size
-    concerns, next_cursor = queries.region_page(db, region.id, filters, limit=limit)
+    languages = (locale, region.default_locale)
+    concerns, next_cursor = queries.region_page(
+        db, region.id, filters, limit=limit, languages=languages
+    )
     context = {
         "concerns": concerns,
         "next_cursor": next_cursor.encode() if next_cursor else None,

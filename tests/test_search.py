@@ -1,0 +1,212 @@
+"""Full-text search in a region: titles, bodies and shown replies, ranked, kept in step by
+the database on every write, hide, restore and erasure, on SQLite and PostgreSQL."""
+
+import pytest
+from sqlalchemy import text, update
+from sqlmodel import col
+
+from forum.concerns import queries
+from forum.concerns.filters import read_filters
+from forum.models import Concern, Reply, Role
+from tests.factories import html, log_in, post
+
+
+def found(db, region, words: str, *, after: str = "", languages=("pt_PT", "en"), limit: int = 20):
+    filters = read_filters({"q": words, "after": after}, audiences=[], topics=[])
+    views, more = queries.region_page(db, region.id, filters, limit=limit, languages=languages)
+    return [view.concern.title for view in views], more
+
+
+def titles(db, region, words: str, **options) -> list[str]:
+    return found(db, region, words, **options)[0]
+
+
+@pytest.fixture
+def region(make):
+    return make.region("alentejo", default_locale="pt_PT")
+
+
+@pytest.fixture
+def citizen(make):
+    return make.user("ana")
+
+
+def test_it_finds_words_in_titles_bodies_and_replies_best_match_first(db, make, region, citizen):
+    in_title = make.concern(region, citizen, title="Flooded road to Mértola")
+    make.concern(region, citizen, title="Late bus", body="The road is flooded again.")
+    replied = make.concern(region, citizen, title="Power cut")
+    make.reply(replied, citizen, body="It happened because the road flooded.")
+    make.concern(region, citizen, title="Nothing about it")
+
+    assert titles(db, region, "flooded") == [
+        in_title.title,
+        "Late bus",
+        "Power cut",
+    ]
+    # Every word must be in the concern or one of its replies, wherever each one is.
+    assert titles(db, region, "power flooded") == ["Power cut"]
+    assert titles(db, region, "power tractor") == []
+
+
+def test_it_stays_in_its_region(db, make, region, citizen):
+    make.concern(make.region("lappi"), citizen, title="Reindeer on the road")
+    make.concern(region, citizen, title="Cows on the road")
+    lappi = [f"r{region.id + 1}", "lappi"]
+
+    assert titles(db, region, "road") == ["Cows on the road"]
+    assert titles(db, region, "reindeer") == []
+    for word in lappi:  # nor does the region's own mark in the index match anything
+        assert titles(db, region, word) == []
+    assert titles(db, region, f"r{region.id}") == []
+
+
+def test_it_finds_other_forms_of_a_word(db, make, region, citizen):
+    make.concern(region, citizen, title="Os autocarros não param", language="pt_PT")
+
+    assert titles(db, region, "autocarro", languages=("pt_PT",)) == ["Os autocarros não param"]
+    assert titles(db, region, "AUTOCARROS", languages=("pt_PT",)) == ["Os autocarros não param"]
+
+
+def test_hidden_posts_are_not_found_and_come_back_when_shown(client, db, make, region, citizen):
+    concern = make.concern(region, citizen, title="Broken streetlight")
+    reply = make.reply(concern, citizen, body="Also the bench is vandalised.")
+    moderator = make.user("mod", roles={Role.moderator: [region]})
+    log_in(client, moderator)
+
+    post(client, f"/moderation/replies/{reply.id}/hide", {"reason": "Off topic"})
+    assert titles(db, region, "vandalised") == []
+    post(client, f"/moderation/replies/{reply.id}/restore", {"reason": ""})
+    assert titles(db, region, "vandalised") == ["Broken streetlight"]
+
+    post(client, f"/moderation/concerns/{concern.id}/hide", {"reason": "Advertising"})
+    assert titles(db, region, "streetlight") == titles(db, region, "vandalised") == []
+    post(client, f"/moderation/concerns/{concern.id}/restore", {"reason": ""})
+    assert titles(db, region, "streetlight") == ["Broken streetlight"]
+
+
+def test_posts_erased_with_their_account_are_not_found(client, db, make, region, citizen):
+    others = make.concern(region, make.user("rui"), title="Noisy wind turbine")
+    bea = make.user("bea")
+    make.concern(region, bea, title="Bea's turbine concern")
+    make.reply(others, bea, body="The turbine keeps me awake at night.")
+    log_in(client, bea)
+
+    assert set(titles(db, region, "turbine")) == {"Bea's turbine concern", "Noisy wind turbine"}
+    post(client, "/account/delete", {"confirm": "1", "remove_posts": "1"})
+
+    assert titles(db, region, "turbine") == ["Noisy wind turbine"]
+    assert titles(db, region, "awake") == []
+
+
+def test_new_posts_and_bulk_changes_are_found_at_once(client, db, make, region, citizen):
+    concern = make.concern(region, citizen, title="Water meter")
+    log_in(client, citizen)
+    post(client, f"/c/{concern.id}/replies", {"body": "The reading seems doubled."})
+    assert titles(db, region, "doubled") == ["Water meter"]
+
+    db.execute(update(Concern).where(col(Concern.id) == concern.id).values(title="Gas meter"))
+    db.execute(update(Reply).where(col(Reply.concern_id) == concern.id).values(body="Fixed."))
+    db.commit()
+    assert titles(db, region, "gas") == ["Gas meter"]
+    assert titles(db, region, "water") == titles(db, region, "doubled") == []
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        '"',
+        'road"',
+        "*",
+        "NEAR(road",
+        "road -bus",
+        "OR",
+        "AND road",
+        "region:r1",
+        "{title}:x",
+        "'",
+        "(",
+        "!!!",
+        "road" * 60,
+        "é ü ß",
+        "\t",
+    ],
+)
+def test_any_input_is_searched_for_as_words(db, make, region, citizen, typed):
+    make.concern(region, citizen, title="The road")
+
+    result = titles(db, region, typed)
+
+    assert result in ([], ["The road"])
+
+
+def test_it_pages_through_matches_without_repeating_one(db, make, region, citizen):
+    for number in range(7):
+        make.concern(region, citizen, title=f"Pothole {number}", body="pothole " * number)
+
+    first, more = found(db, region, "pothole", limit=3)
+    second, more_still = found(db, region, "pothole", limit=3, after=more.encode())
+    last, none = found(db, region, "pothole", limit=3, after=more_still.encode())
+
+    assert first[0] == "Pothole 6"  # said most often
+    assert len(set(first + second + last)) == 7 and none is None
+
+
+def test_the_region_page_says_how_matches_are_ordered_and_when_none_match(
+    client, make, region, citizen
+):
+    make.concern(region, citizen, title="Slow internet")
+
+    shown = html(client.get("/r/alentejo?q=internet")).get_text(" ")
+    assert "Slow internet" in shown and "best matches first" in shown
+    nothing = html(client.get("/r/alentejo?q=tractor")).get_text(" ")
+    assert "No concern has all these words" in nothing
+    assert client.get("/r/alentejo?q=internet&after=xyz").status_code == 200
+    assert client.get("/api/regions/alentejo/concerns?q=internet&after=xyz").status_code == 400
+
+
+def test_the_index_matches_the_posts_after_every_kind_of_write(client, db, make, region, citizen):
+    """On SQLite the index is tables that triggers fill: after writes of every kind it holds
+    exactly the shown posts (PostgreSQL generates its index from the row itself)."""
+    concern = make.concern(region, citizen, title="Bins not collected")
+    hidden = make.concern(region, citizen, title="Spam", hidden=True)
+    make.reply(concern, citizen, body="Still not collected.")
+    make.reply(hidden, citizen, body="More spam.")
+    gone = make.reply(concern, citizen, body="To be deleted.")
+    make.reply(concern, citizen, body="Hidden words", hidden=True)
+    db.delete(gone)
+    db.commit()
+    if db.get_bind().dialect.name != "sqlite":
+        searched = "SELECT count(*) FROM concern WHERE search IS NULL"
+        assert db.execute(text(searched)).scalar_one() == 0
+        return
+    concerns = db.execute(
+        text("SELECT rowid, region, title, body FROM concern_search ORDER BY rowid")
+    ).all()
+    replies = db.execute(
+        text("SELECT rowid, region, body, concern FROM reply_search ORDER BY rowid")
+    ).all()
+    shown = db.execute(
+        text("SELECT id, 'r' || region_id, title, body FROM concern WHERE NOT hidden ORDER BY id")
+    ).all()
+    shown_replies = db.execute(
+        text(
+            "SELECT reply.id, 'r' || concern.region_id, reply.body, reply.concern_id "
+            "FROM reply JOIN concern ON concern.id = reply.concern_id "
+            "WHERE NOT reply.hidden ORDER BY reply.id"
+        )
+    ).all()
+    assert concerns == shown and replies == shown_replies
+
+
+def test_the_migration_indexes_the_posts_already_there(database_url, db, make, region, citizen):
+    from forum.db import downgrade, upgrade
+
+    concern = make.concern(region, citizen, title="Old pothole")
+    make.reply(concern, citizen, body="Reported in 2019 already")
+    make.concern(region, citizen, title="Hidden pothole", hidden=True)
+    db.close()
+
+    downgrade(database_url, "0010")
+    upgrade(database_url)
+
+    assert titles(db, region, "pothole") == titles(db, region, "2019") == ["Old pothole"]
