@@ -18,6 +18,12 @@ from forum.resources import resource_dir
 from forum.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# Sync routes run in the thread pool (anyio's 40 threads). A pool smaller than that opens and
+# closes connections under load (SQLite runs its pragmas again each time); an SQLite
+# connection is a file handle, a PostgreSQL one a server process (several instances of
+# Agora share its max_connections, 100 by default).
+THREADS = 40
+POSTGRES_POOL = {"pool_size": 20, "max_overflow": 10}
 
 
 # What writes begins its transaction with BEGIN IMMEDIATE on SQLite (see _begin).
@@ -29,13 +35,16 @@ OBSERVING = {"sqlite_begin": "none"}
 
 def make_engine(settings: Settings) -> Engine:
     if settings.is_sqlite:
+        in_file = make_url(settings.database_url).database not in (None, "", ":memory:")
         engine = create_engine(
-            settings.database_url, connect_args={"check_same_thread": False, "timeout": 5}
+            settings.database_url,
+            connect_args={"check_same_thread": False, "timeout": 5},
+            **({"pool_size": THREADS, "max_overflow": THREADS} if in_file else {}),
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _begin)
         return engine
-    return create_engine(settings.database_url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(settings.database_url, pool_pre_ping=True, **POSTGRES_POOL)
 
 
 def writer(engine: Engine) -> Engine:

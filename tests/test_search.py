@@ -156,9 +156,10 @@ def test_the_region_page_says_how_matches_are_ordered_and_when_none_match(
 ):
     make.concern(region, citizen, title="Slow internet")
 
-    shown = html(client.get("/r/alentejo?q=internet")).get_text(" ")
+    english = {"Accept-Language": "en"}
+    shown = html(client.get("/r/alentejo?q=internet", headers=english)).get_text(" ")
     assert "Slow internet" in shown and "best matches first" in shown
-    nothing = html(client.get("/r/alentejo?q=tractor")).get_text(" ")
+    nothing = html(client.get("/r/alentejo?q=tractor", headers=english)).get_text(" ")
     assert "No concern has all these words" in nothing
     assert client.get("/r/alentejo?q=internet&after=xyz").status_code == 200
     assert client.get("/api/regions/alentejo/concerns?q=internet&after=xyz").status_code == 400
@@ -210,3 +211,17 @@ def test_the_migration_indexes_the_posts_already_there(database_url, db, make, r
     upgrade(database_url)
 
     assert titles(db, region, "pothole") == titles(db, region, "2019") == ["Old pothole"]
+
+
+def test_a_search_takes_the_same_statements_for_few_or_many_matches(app, client, make, region):
+    from tests.factories import count_queries
+
+    counts = []
+    for many in (2, 12):
+        for number in range(many):
+            concern = make.concern(region, make.user(), title=f"Hedge {number}")
+            make.reply(concern, make.user(), body="The hedge hides the road sign.")
+        with count_queries(app.state.engine) as statements:
+            assert client.get("/r/alentejo?q=hedge+sign").status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1]

@@ -81,11 +81,14 @@ def _tsquery(
     configs = sorted({CONFIGS.get(language, "simple") for language in (*languages, "en")})
     # Each word in each language, and as it is (a post's language is not always the one
     # it was tagged with); left out when it is too common to be indexed in one of them.
-    each = [f"websearch_to_tsquery('{config}', :word)" for config in configs]
+    each = [f"websearch_to_tsquery('{config}', word)" for config in configs]
     kept = f"least({', '.join(f'numnode({query})' for query in each)}) > 0"
-    either = " || ".join([*each, "websearch_to_tsquery('simple', :word)"])
-    asked = text(f"SELECT CASE WHEN {kept} THEN CAST({either} AS text) END")
-    queries = [q for word in words if (q := session.execute(asked, {"word": word}).scalar())]
+    either = " || ".join([*each, "websearch_to_tsquery('simple', word)"])
+    asked = text(
+        f"SELECT CASE WHEN {kept} THEN CAST({either} AS text) END "
+        "FROM unnest(CAST(:words AS text[])) WITH ORDINALITY AS typed (word, n) ORDER BY n"
+    )
+    queries = [q for q in session.execute(asked, {"words": words}).scalars() if q]
     if not queries:
         return None
     parts, params = [], {"region": region_id}
