@@ -10,12 +10,12 @@ from datetime import datetime
 from typing import TypeVar
 from urllib.parse import urlencode
 
+from forum.concerns.search import CANDIDATES
 from forum.i18n import N_, Message
 from forum.ids import moment_and_id
 from forum.models import Audience, Service, Status, Topic
 
 MAX_SEARCH = 200
-MAX_OFFSET = 10_000  # matches further down are not worth a page
 UNKNOWN: dict[str, Message] = {
     "status": N_("We do not know that status, so all statuses are shown."),
     "audience": N_("We do not know that audience, so all audiences are shown."),
@@ -54,7 +54,7 @@ class Offset:
 
     @classmethod
     def decode(cls, raw: str | None) -> Offset | None:
-        if not raw or not raw.isascii() or not raw.isdigit() or int(raw) > MAX_OFFSET:
+        if not raw or not raw.isascii() or not raw.isdigit() or int(raw) > CANDIDATES:
             return None
         return cls(int(raw))
 

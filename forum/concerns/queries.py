@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
 from forum.concerns import search
-from forum.concerns.filters import MAX_OFFSET, Cursor, Offset, RegionFilters
+from forum.concerns.filters import Cursor, Offset, RegionFilters
 from forum.models import (
     Audience,
     Concern,
@@ -87,7 +87,7 @@ def region_page(
         select(Concern, User.name, Topic)
         .join(User, col(User.id) == Concern.author_id)
         .outerjoin(Topic, col(Topic.id) == Concern.topic_id)
-        .where(Concern.region_id == region_id, col(Concern.hidden).is_(False))
+        .where(col(Concern.hidden).is_(False))
     )
     if filters.status:
         query = query.where(Concern.status == filters.status)
@@ -104,6 +104,7 @@ def region_page(
         query = query.where(Concern.service_id == filters.service.id)
     if filters.words:
         return _matches(session, query, region_id, filters, limit, languages)
+    query = query.where(Concern.region_id == region_id)
     if isinstance(after := filters.after, Cursor):
         query = query.where(
             or_(
@@ -134,7 +135,9 @@ def _matches(
     limit: int,
     languages: Sequence[str],
 ) -> tuple[list[ConcernView], Offset | None]:
-    """The concerns of `query` with the words of `filters`, best match first."""
+    """The concerns of `query` with the words of `filters`, best match first. The matches
+    are the region's (the index keeps to it): the region is not asked again, so that the
+    database reads the matches first, not the region's concerns."""
     found = search.ranked(session, region_id, filters.words, languages)
     if found is None:
         return [], None
@@ -145,8 +148,7 @@ def _matches(
     rows = session.exec(query.offset(start).limit(limit + 1)).all()
     views = [ConcernView(concern, name, topic) for concern, name, topic in rows[:limit]]
     _attach_audiences(session, views)
-    more = len(rows) > limit and start + limit < MAX_OFFSET
-    return views, Offset(start + limit) if more else None
+    return views, Offset(start + limit) if len(rows) > limit else None
 
 
 def audiences_by_concern(

@@ -1,10 +1,12 @@
 """Finding a region's concerns by the words in their titles, bodies and shown replies: ranked
-full-text search over the index migration 0011 made, which the database keeps in step with
-every write (SQLite FTS5 tables filled by triggers; PostgreSQL `search` columns it generates
-with the text search configuration of each post's language).
+full-text search over `concern_search`, one document per shown concern, which the database
+keeps in step with every write (migration 0011: SQLite FTS5; PostgreSQL tsvectors made with
+the text search configuration of each text's language).
 
-A concern is found when each word is in it or in one of its shown replies. Its score adds up
-how well each of its posts matches each word, a title counting most and a reply least."""
+A concern is found when each word is somewhere in its conversation. The newest CANDIDATES
+concerns that have every word are ranked, a word in the title counting most and one in a
+reply least: a word found in most of a large region's concerns costs no more than a rare one.
+"""
 
 from __future__ import annotations
 
@@ -16,13 +18,12 @@ from sqlalchemy import Float, Integer, Subquery, text
 from sqlmodel import Session
 
 MAX_WORDS = 8
-# Shorter words are looked for as they are; longer ones as the start of a word too, so that
-# "autocarro" finds "autocarros" on SQLite, which has no stemming.
-PREFIX_FROM = 3
+# How many of the newest concerns with every word are ranked.
+CANDIDATES = 1000
 WORD = re.compile(r"\w+")
 
 # PostgreSQL's text search configuration for each language we offer (Catalan has none).
-# Migration 0011 holds its own copy, as the generated columns were made with it.
+# Migration 0011 holds its own copy: the documents it wrote were made with it.
 CONFIGS = {
     "ca": "simple",
     "de": "german",
@@ -35,8 +36,7 @@ CONFIGS = {
     "sv": "swedish",
 }
 # What the index adds to the database beside the models (for comparing the two).
-INDEX_TABLES = ("concern_search", "reply_search")
-INDEX_COLUMNS = {("concern", "search"), ("reply", "search")}
+INDEX_TABLE = "concern_search"
 
 
 def words_of(typed: str) -> list[str]:
@@ -59,28 +59,23 @@ def ranked(
 
 
 def _fts5(region_id: int, words: list[str]) -> Subquery:
-    parts, params = [], {}
-    for index, word in enumerate(words):
-        term = f'"{word}"' + ("*" if len(word) >= PREFIX_FROM else "")
-        within = f"region : r{region_id} AND "  # the region's mark is in its own column
-        params[f"c{index}"] = within + "{title body} : " + term
-        params[f"r{index}"] = within + "body : " + term
-        parts += [
-            f"SELECT rowid AS concern_id, {index} AS word, "
-            f"-bm25(concern_search, 0.0, 4.0, 1.0) AS score "
-            f"FROM concern_search WHERE concern_search MATCH :c{index}",
-            f"SELECT CAST(concern AS INTEGER), {index}, -0.5 * bm25(reply_search, 0.0, 1.0) "
-            f"FROM reply_search WHERE reply_search MATCH :r{index}",
-        ]
-    return _found(parts, len(words), params)
+    terms = " ".join(f'"{word}"' for word in words)  # stemmed as the documents were
+    # The region's mark is in a column of its own, which the words are not looked for in.
+    match = f"region : r{region_id} AND {{title body replies}} : ({terms})"
+    statement = text(
+        "SELECT rowid AS concern_id, -bm25(concern_search, 0.0, 4.0, 2.0, 1.0) AS score "
+        "FROM concern_search WHERE concern_search MATCH :match "
+        f"ORDER BY rowid DESC LIMIT {CANDIDATES}"
+    ).bindparams(match=match)
+    return statement.columns(concern_id=Integer, score=Float).subquery()
 
 
 def _tsquery(
     session: Session, region_id: int, words: list[str], languages: Sequence[str]
 ) -> Subquery | None:
     configs = sorted({CONFIGS.get(language, "simple") for language in (*languages, "en")})
-    # Each word in each language, and as it is (a post's language is not always the one
-    # it was tagged with); left out when it is too common to be indexed in one of them.
+    # Each word in each language, and as it is (a text's language is not always the one it
+    # was tagged with); left out when it is too common to be indexed in one of them.
     each = [f"websearch_to_tsquery('{config}', word)" for config in configs]
     kept = f"least({', '.join(f'numnode({query})' for query in each)}) > 0"
     either = " || ".join([*each, "websearch_to_tsquery('simple', word)"])
@@ -91,27 +86,17 @@ def _tsquery(
     queries = [q for q in session.execute(asked, {"words": words}).scalars() if q]
     if not queries:
         return None
-    parts, params = [], {"region": region_id}
-    for index, query in enumerate(queries):
-        params[f"q{index}"] = query
-        match = f"CAST(:q{index} AS tsquery)"
-        parts += [
-            f"SELECT c.id AS concern_id, {index} AS word, ts_rank(c.search, {match}) AS score "
-            f"FROM concern c WHERE c.region_id = :region AND c.search @@ {match}",
-            f"SELECT r.concern_id, {index}, ts_rank(r.search, {match}) "
-            f"FROM reply r JOIN concern c ON c.id = r.concern_id "
-            f"WHERE c.region_id = :region AND NOT r.hidden AND r.search @@ {match}",
-        ]
-    return _found(parts, len(queries), params)
-
-
-def _found(parts: list[str], words: int, params: dict[str, Any]) -> Subquery:
-    hits = " UNION ALL ".join(parts)
+    every = " & ".join(f"({query})" for query in queries)
+    # Planned for these words: a plan made once for any words (psycopg prepares a statement
+    # run often) would read every match of a word found in most concerns.
+    session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     statement = text(
-        f"SELECT concern_id, sum(score) AS score FROM ({hits}) AS hits "
-        f"GROUP BY concern_id HAVING count(DISTINCT word) = {words}"
-    )
-    return statement.bindparams(**params).columns(concern_id=Integer, score=Float).subquery()
+        "SELECT concern_id, ts_rank(document, CAST(:every AS tsquery)) AS score FROM ("
+        "SELECT concern_id, document FROM concern_search "
+        "WHERE region_id = :region AND document @@ CAST(:every AS tsquery) "
+        f"ORDER BY concern_id DESC LIMIT {CANDIDATES}) AS newest"
+    ).bindparams(every=every, region=region_id)
+    return statement.columns(concern_id=Integer, score=Float).subquery()
 
 
 def compared_with_models(
@@ -121,10 +106,4 @@ def compared_with_models(
     the models leave to migration 0011 (for `include_object`)."""
     if not reflected:
         return True
-    if kind == "table":
-        return not (name or "").startswith(INDEX_TABLES)
-    if kind == "column":
-        return (thing.table.name, name) not in INDEX_COLUMNS
-    if kind == "index":
-        return name not in {"ix_concern_search", "ix_reply_search"}
-    return True
+    return not (kind == "table" and (name or "").startswith(INDEX_TABLE))
