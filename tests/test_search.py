@@ -237,3 +237,32 @@ def test_a_search_takes_the_same_statements_for_few_or_many_matches(app, client,
             assert client.get("/r/alentejo?q=hedge+sign").status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+def test_replies_posted_at_the_same_moment_are_all_found(app, db, make, region):
+    """Each reply writes its concern's document again: done at once, none is left out."""
+    from fastapi.testclient import TestClient
+
+    from tests.test_races import at_once
+
+    concern = make.concern(region, make.user(), title="Street flooding")
+    people = [make.user(f"neighbour{number}") for number in range(4)]
+    clients = []
+    for number, person in enumerate(people):
+        client = TestClient(app, client=(f"192.0.2.{number}", 50000))
+        log_in(client, person)
+        client.get(f"/c/{concern.id}")  # the CSRF token
+        clients.append(client)
+    words = iter(["heron", "otter", "beaver", "kingfisher"])
+    try:
+        statuses = at_once(
+            clients,
+            lambda client: post(client, f"/c/{concern.id}/replies", {"body": f"A {next(words)}"}),
+        )
+    finally:
+        for client in clients:
+            client.close()
+
+    assert statuses == [303] * 4
+    for word in ("heron", "otter", "beaver", "kingfisher"):
+        assert titles(db, region, word) == ["Street flooding"], word

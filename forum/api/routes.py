@@ -42,7 +42,8 @@ def regions(db: DB) -> list[Region]:
 def region_concerns(
     request: Request, slug: Annotated[str, Path(pattern=NO_NUL)], asked: AskedFilters, db: DB
 ) -> ConcernPage:
-    """A page of a region's concerns, latest activity first. Follow `next` for older ones."""
+    """A page of a region's concerns, latest activity first (with `q`, the best matches
+    first). Follow `next` for the next page."""
     region = region_queries.active_region(db, slug)
     if region is None or region.id is None:
         raise HTTPException(404, f"No active region has the slug {slug!r}.")

@@ -157,7 +157,13 @@ async def asked_filters(
         str, Query(pattern=NO_NUL, description="The slug of one of the region's services")
     ] = "",
     q: Annotated[
-        str, Query(max_length=MAX_SEARCH, pattern=NO_NUL, description="Words in the text")
+        str,
+        Query(
+            max_length=MAX_SEARCH,
+            pattern=NO_NUL,
+            description="Words to look for, each in the concern's title, body or one of its "
+            "replies; the best matches come first",
+        ),
     ] = "",
     after: Annotated[
         str, Query(pattern=NO_NUL, description="The cursor from a page's next URL")
