@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_timedelta
+from babel.dates import TIMEDELTA_UNITS, format_date, format_datetime, format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -154,6 +154,7 @@ class Translator:
         self.lang = bcp47(locale)
         self.babel = Locale.parse(DEFAULT_LOCALE if locale == PSEUDO_LOCALE else locale)
         self._catalog = catalog(locale)
+        self._lengths: dict[tuple[str, int, bool, bool], str] = {}
 
     def gettext(self, msgid: str) -> str:
         return self._catalog.gettext(msgid)
@@ -175,20 +176,31 @@ class Translator:
         return text % params
 
     def duration(self, wait: timedelta) -> str:
-        return format_timedelta(wait, add_direction=True, threshold=1.0, locale=self.babel)
+        return self._length(wait, direction=True)
 
     def timestamp(self, moment: datetime, format: str = "medium") -> str:
         return format_datetime(moment, format=format, locale=self.babel)
 
     def ago(self, moment: datetime) -> str:
         """'3 days ago', in the reader's language."""
-        return format_timedelta(
-            moment - utcnow(), add_direction=True, threshold=1.0, locale=self.babel
-        )
+        return self._length(moment - utcnow(), direction=True)
 
     def age(self, moment: datetime) -> str:
         """'3 days': how long something has been waiting, in the reader's language."""
-        return format_timedelta(utcnow() - moment, threshold=1.0, locale=self.babel)
+        return self._length(utcnow() - moment, direction=False)
+
+    def _length(self, length: timedelta, *, direction: bool) -> str:
+        """Babel's words for a length of time, remembered: they depend only on its unit, its
+        rounded number and whether it is past, and Babel's plural rules are slow (a page
+        says "3 days ago" for each reply)."""
+        key = (*_unit_and_number(length.total_seconds()), direction)
+        words = self._lengths.get(key)
+        if words is None:
+            words = format_timedelta(
+                length, add_direction=direction, threshold=1.0, locale=self.babel
+            )
+            self._lengths[key] = words
+        return words
 
     def day(self, value: date, format: str = "medium") -> str:
         """'14 Mar 2025': a calendar date without a time."""
@@ -196,6 +208,18 @@ class Translator:
 
     def number(self, value: int | float) -> str:
         return format_decimal(value, locale=self.babel)
+
+
+def _unit_and_number(seconds: float) -> tuple[str, int, bool]:
+    """What format_timedelta(threshold=1.0) says of `seconds`: the unit, the number it
+    rounds to, and whether it is to come (its loop, without the words)."""
+    for unit, in_unit in TIMEDELTA_UNITS:
+        value = abs(seconds) / in_unit
+        if value >= 1.0 or unit == "second":
+            if unit == "second" and value > 0:
+                value = max(1, value)
+            return unit, round(value), seconds >= 0
+    raise AssertionError("seconds is the last unit")  # pragma: no cover
 
 
 @cache

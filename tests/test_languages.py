@@ -278,3 +278,26 @@ def test_it_labels_a_concern_and_each_reply_with_the_language_it_was_written_in(
     assert reply["lang"] == "en"
     assert "Written in" in reply.select_one(".meta").text
     assert page.select_one("article.concern .meta")["lang"] == "en"
+
+
+def test_lengths_of_time_read_as_babel_says_them_though_remembered():
+    import random
+    from datetime import timedelta
+
+    from babel.dates import format_timedelta
+
+    from forum.i18n import translator
+
+    rng = random.Random(13)
+    edges = [0, 0.4, 1, 59, 60, 89.5, 90, 3599, 3600, 5399, 5400, 86399, 570240, 604800]
+    lengths = edges + [rng.uniform(0, 4 * 365 * 86400) for _ in range(300)]
+    for locale in OFFERED_LOCALES:
+        words = translator(locale)
+        for seconds in lengths:
+            for length in (timedelta(seconds=seconds), timedelta(seconds=-seconds)):
+                said = format_timedelta(
+                    length, add_direction=True, threshold=1.0, locale=words.babel
+                )
+                assert words.duration(length) == said, (locale, length)
+                plain = format_timedelta(length, threshold=1.0, locale=words.babel)
+                assert words._length(length, direction=False) == plain, (locale, length)
