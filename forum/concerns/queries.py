@@ -49,6 +49,10 @@ class Shown(NamedTuple):
     region: Region
 
 
+# A page of a region's concerns, and where the next page starts (None: it was the last).
+RegionPage = tuple[list[ConcernView], Cursor | Offset | None]
+
+
 @dataclass
 class ReplyView:
     reply: Reply
@@ -80,7 +84,7 @@ def region_page(
     *,
     limit: int = 20,
     languages: Sequence[str] = (),
-) -> tuple[list[ConcernView], Cursor | Offset | None]:
+) -> RegionPage:
     """A page of a region's concerns, latest activity first (best matches first for words),
     and where the next page starts. `languages`: those words may be in."""
     query = (

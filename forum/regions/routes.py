@@ -32,6 +32,13 @@ class Choices:
     topics: Sequence[Topic]
     services: list[ServiceCard]
     filters: RegionFilters
+    languages: tuple[str, ...]  # those the words looked for may be in: the reader's, the region's
+
+    def concerns(self, db: Session, region_id: int, limit: int) -> queries.RegionPage:
+        """The page of concerns these filters ask for, and where the next one starts."""
+        return queries.region_page(
+            db, region_id, self.filters, limit=limit, languages=self.languages
+        )
 
 
 def choices(db: Session, region: Region, asked: dict[str, str], locale: str) -> Choices:
@@ -40,7 +47,7 @@ def choices(db: Session, region: Region, asked: dict[str, str], locale: str) -> 
     services = piloted.region_services(db, region.id, locale, region.default_locale)
     rows = [card.service for card in services]
     filters = read_filters(asked, audiences=audiences, topics=topics, services=rows)
-    return Choices(audiences, topics, services, filters)
+    return Choices(audiences, topics, services, filters, (locale, region.default_locale))
 
 
 @router.get("/r/{slug}", response_class=HTMLResponse)
@@ -48,13 +55,9 @@ def region(
     region: ActiveRegion, asked: AskedFilters, db: DB, viewer: CurrentViewer, pages: Pages
 ) -> HTMLResponse:
     assert region.id is not None
-    locale = pages.locale(region)
-    found = choices(db, region, asked, locale)
+    found = choices(db, region, asked, pages.locale(region))
     filters, limit = found.filters, pages.request.app.state.settings.page_size
-    languages = (locale, region.default_locale)
-    concerns, next_cursor = queries.region_page(
-        db, region.id, filters, limit=limit, languages=languages
-    )
+    concerns, next_cursor = found.concerns(db, region.id, limit)
     context = {
         "concerns": concerns,
         "next_cursor": next_cursor.encode() if next_cursor else None,
