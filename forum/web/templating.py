@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any, TypedDict, Unpack
+from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -87,7 +88,8 @@ class Templates:
             "i18n": i18n,
             "viewer": viewer_of(request),
             "csrf_token": LazyCsrfToken(request) if has_session else "",
-            "here": here(request),
+            "here": (page := here(request)),
+            "here_quoted": quote(page, safe=""),  # ?next= of log in, register, each language
             "region": region,
             **(context or {}),
         }
