@@ -146,6 +146,10 @@ def autonym(locale: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+# The counts below this a translator remembers the words of: at most some 100 kB each.
+COUNTS_REMEMBERED = 2000
+
+
 class Translator:
     """Everything a page needs to speak one locale: text, plurals, dates and numbers."""
 
@@ -155,6 +159,7 @@ class Translator:
         self.babel = Locale.parse(DEFAULT_LOCALE if locale == PSEUDO_LOCALE else locale)
         self._catalog = catalog(locale)
         self._lengths: dict[tuple[str, int, bool, bool], str] = {}
+        self._counts: dict[int, str] = {}
 
     def gettext(self, msgid: str) -> str:
         return self._catalog.gettext(msgid)
@@ -207,7 +212,14 @@ class Translator:
         return format_date(value, format=format, locale=self.babel)
 
     def number(self, value: int | float) -> str:
-        return format_decimal(value, locale=self.babel)
+        """'1,234' or '1 234': counts are remembered (a list page says 40 of them, and
+        Babel's formatting takes longer than the rest of a row)."""
+        if type(value) is not int or not 0 <= value < COUNTS_REMEMBERED:
+            return format_decimal(value, locale=self.babel)
+        words = self._counts.get(value)
+        if words is None:
+            words = self._counts[value] = format_decimal(value, locale=self.babel)
+        return words
 
 
 def _unit_and_number(seconds: float) -> tuple[str, int, bool]:

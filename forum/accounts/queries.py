@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
 from forum.models import Concern, Membership, PasswordReset, User
@@ -18,11 +18,14 @@ def name_taken(session: Session, key: str) -> bool:
     return session.exec(select(User.id).where(User.name_key == key)).first() is not None
 
 
+ROLES_OF = select(Membership.region_id, Membership.role).where(
+    Membership.user_id == bindparam("user_id")
+)
+
+
 def roles_of(session: Session, user_id: int) -> frozenset[tuple[int, str]]:
     """(region id, role) for every role the person holds."""
-    rows = session.exec(
-        select(Membership.region_id, Membership.role).where(Membership.user_id == user_id)
-    ).all()
+    rows = session.exec(ROLES_OF, params={"user_id": user_id}).all()
     return frozenset((region_id, role) for region_id, role in rows)
 
 

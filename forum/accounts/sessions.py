@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlmodel import Session, col, select
 
 from forum.models import Organisation, User, UserSession, utcnow
@@ -34,20 +34,25 @@ def start(session: Session, user_id: int) -> str:
     return token
 
 
+# Built once, as it runs for every request of a signed-in person (forum.concerns.queries).
+PERSON = (
+    select(User, Organisation)
+    .join(UserSession, col(UserSession.user_id) == User.id)
+    .outerjoin(Organisation, col(Organisation.id) == User.organisation_id)
+    .where(
+        UserSession.id_hash == bindparam("id_hash"),
+        col(UserSession.created_at) >= bindparam("since"),
+    )
+)
+
+
 def person(session: Session, token: str) -> tuple[User, Organisation | None] | None:
     """Whose session this is, with the organisation they answer for; None for one that ended
     (or never was)."""
     if not token or len(token) > 100:
         return None
-    row = session.exec(
-        select(User, Organisation)
-        .join(UserSession, col(UserSession.user_id) == User.id)
-        .outerjoin(Organisation, col(Organisation.id) == User.organisation_id)
-        .where(
-            UserSession.id_hash == _hash(token),
-            col(UserSession.created_at) >= utcnow() - LIFETIME,
-        )
-    ).first()
+    since = utcnow() - LIFETIME
+    row = session.exec(PERSON, params={"id_hash": _hash(token), "since": since}).first()
     return (row[0], row[1]) if row else None
 
 

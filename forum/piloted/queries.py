@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
 from forum.models import Judgement, Organisation, Service, ServiceText, Verdict
@@ -42,6 +42,19 @@ def service_by_slug(session: Session, region_id: int, slug: str) -> Service | No
     return session.exec(query).first()
 
 
+# Built once: building a statement costs more than running it (forum.concerns.queries).
+SERVICES_IN = (
+    select(Service, Organisation)
+    .outerjoin(Organisation, col(Organisation.id) == Service.organisation_id)
+    .where(col(Service.region_id).in_(bindparam("region_ids", expanding=True)))
+)
+TEXTS_OF = (
+    select(ServiceText)
+    .where(col(ServiceText.service_id).in_(bindparam("service_ids", expanding=True)))
+    .order_by(col(ServiceText.locale))
+)
+
+
 def pick(texts: Sequence[ServiceText], locale: str, default: str) -> ServiceText | None:
     """The words to show: in the reader's language, else the region's, else the first."""
     by_locale = {text.locale: text for text in texts}
@@ -60,11 +73,7 @@ def cards(
     if not ids:
         return []
     texts: dict[int, list[ServiceText]] = defaultdict(list)
-    rows = session.exec(
-        select(ServiceText)
-        .where(col(ServiceText.service_id).in_(ids))
-        .order_by(col(ServiceText.locale))
-    ).all()
+    rows = session.exec(TEXTS_OF, params={"service_ids": ids}).all()
     for text in rows:
         texts[text.service_id].append(text)
     found = []
@@ -96,11 +105,7 @@ def services_in(
 ) -> list[ServiceCard]:
     """The services of these regions (`default`: as in `cards`), by name; with their
     verdicts when `tallied`. Two queries, three when tallied."""
-    services = session.exec(
-        select(Service, Organisation)
-        .outerjoin(Organisation, col(Organisation.id) == Service.organisation_id)
-        .where(col(Service.region_id).in_(region_ids))
-    ).all()
+    services = session.exec(SERVICES_IN, params={"region_ids": list(region_ids)}).all()
     found = cards(session, services, locale, default)
     if tallied:
         _tally(session, found)

@@ -5,16 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func
+from sqlalchemy import and_, bindparam, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from forum.models import Concern, Region
 from forum.permissions import Action, Viewer, can
 
+# Built once: building a statement costs more than running it (forum.concerns.queries).
+ACTIVE_REGION = select(Region).where(Region.slug == bindparam("slug"), col(Region.active))
+
 
 def active_region(session: Session, slug: str) -> Region | None:
-    return session.exec(select(Region).where(Region.slug == slug, col(Region.active))).first()
+    return session.exec(ACTIVE_REGION, params={"slug": slug}).first()
 
 
 def region_by_slug(session: Session, slug: str) -> Region | None:
@@ -42,18 +45,23 @@ class RegionSummaryRow:
     answered: int
 
 
+_visible = aliased(Concern)
+WITH_COUNTS = (
+    select(
+        Region,
+        func.count(col(_visible.id)).filter(col(_visible.status) == "open"),
+        func.count(col(_visible.id)).filter(col(_visible.status).in_(["answered", "resolved"])),
+    )
+    .outerjoin(
+        _visible, and_(col(_visible.region_id) == Region.id, col(_visible.hidden).is_(False))
+    )
+    .where(col(Region.active))
+    .group_by(col(Region.id))
+    .order_by(col(Region.name))
+)
+
+
 def regions_with_counts(session: Session) -> list[RegionSummaryRow]:
     """Every active region with its counts of concerns waiting and answered, in one query."""
-    visible = aliased(Concern)
-    waiting = func.count(col(visible.id)).filter(col(visible.status) == "open")
-    answered = func.count(col(visible.id)).filter(col(visible.status).in_(["answered", "resolved"]))
-    rows = session.exec(
-        select(Region, waiting, answered)
-        .outerjoin(
-            visible, and_(col(visible.region_id) == Region.id, col(visible.hidden).is_(False))
-        )
-        .where(col(Region.active))
-        .group_by(col(Region.id))
-        .order_by(col(Region.name))
-    ).all()
+    rows = session.exec(WITH_COUNTS).all()
     return [RegionSummaryRow(region, waiting, answered) for region, waiting, answered in rows]
