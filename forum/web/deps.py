@@ -7,7 +7,8 @@ Each is an `Annotated` dependency, so the rule it stands for ("must be signed in
 concern, unless hidden") is written once and read in the signature. Those that do no
 database work are `async`: FastAPI runs a plain `def` dependency in a thread of its own, one
 hop each. Those that query stay in threads: on the event loop, a wait for a pooled connection
-would hold up the very requests that are about to give one back.
+would hold up the very requests that are about to give one back. The viewer is both: only a
+cookie that names a session sends its lookup to a thread.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
 
 from forum.accounts import sessions
@@ -54,20 +56,26 @@ async def get_db(request: Request) -> AsyncIterator[Session]:
 DB = Annotated[Session, Depends(get_db)]
 
 
-def get_viewer(request: Request, db: DB) -> Viewer:
-    """Who is asking: the person whose session the cookie names, while it lasts."""
+async def get_viewer(request: Request, db: DB) -> Viewer:
+    """Who is asking: the person whose session the cookie names, while it lasts. Only a
+    cookie with a session in it is looked up, in a thread: a visitor costs no hop."""
     token = request.session.get(SESSION_TOKEN)
     viewer = VISITOR
     if isinstance(token, str):
-        found = sessions.person(db, token)
-        if found is None:  # logged out elsewhere, or the password changed: a visitor now
+        viewer = await run_in_threadpool(_person, db, token)
+        if viewer is VISITOR:  # logged out elsewhere, or the password changed
             request.session.pop(SESSION_TOKEN, None)
-        else:
-            user, organisation = found
-            assert user.id is not None
-            viewer = Viewer(user, roles_of(db, user.id), organisation)
     request.state.viewer = viewer
     return viewer
+
+
+def _person(db: Session, token: str) -> Viewer:
+    found = sessions.person(db, token)
+    if found is None:
+        return VISITOR
+    user, organisation = found
+    assert user.id is not None
+    return Viewer(user, roles_of(db, user.id), organisation)
 
 
 CurrentViewer = Annotated[Viewer, Depends(get_viewer)]
