@@ -51,7 +51,7 @@ from forum.web.csrf import verify_csrf
 from forum.web.deps import LoginRequired
 from forum.web.guards import refuse_nul_bytes
 from forum.web.htmx import redirect
-from forum.web.middleware import BodyLimit, GZip, HeadAsGet, SecurityHeaders
+from forum.web.middleware import BodyLimit, GZip, HeadAsGet, NotModified, SecurityHeaders
 from forum.web.templating import Templates
 
 log = logging.getLogger("forum")
@@ -118,6 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
     """From the innermost to the outermost: each added wraps those added before it."""
+    app.add_middleware(NotModified)
     app.add_middleware(HeadAsGet)
     limits = {"plain": settings.max_body_bytes, "multipart": settings.max_multipart_bytes}
     app.add_middleware(BodyLimit, **limits)

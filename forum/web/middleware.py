@@ -1,9 +1,12 @@
 """What every response goes through, as pure ASGI middleware (no per-request overhead): the
-security headers, gzip, HEAD answered as GET, and a hard limit on what a request may send."""
+security headers, gzip, HEAD answered as GET, pages not sent again to a browser that has
+them, and a hard limit on what a request may send."""
 
 from __future__ import annotations
 
-from starlette.datastructures import Headers
+from hashlib import blake2b
+
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware, GZipResponder, IdentityResponder
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -102,6 +105,69 @@ class HeadAsGet:
             await send(message)
 
         await self.app({**scope, "method": "GET"}, receive, send_without_body)
+
+
+class NotModified:
+    """Each whole page gets a weak ETag, a hash of its bytes, and `Cache-Control: no-cache`
+    (kept, but asked about again each time). A browser that sends the tag back in
+    If-None-Match gets 304 Not Modified and no body when the page it would get is the very
+    same, byte for byte: on a weak signal, a page read again costs a few hundred bytes.
+
+    The page is still rendered each time, so it is never stale: a new reply, a hidden one or
+    another person's controls make other bytes, so another tag. Only 200 answers to GET
+    (HEAD becomes GET further in) sent in one piece and without caching rules of their own
+    (a photo, the static files) are tagged; an export, streamed, is not. A page for someone
+    with cookies is `private`: no shared cache keeps it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET":
+            await self.app(scope, receive, send)
+            return
+        asked = Headers(scope=scope)
+        cached = asked.get("if-none-match", "")
+        rules = b"private, no-cache" if "cookie" in asked else b"no-cache"
+        held: Message | None = None
+
+        async def send_tagged(message: Message) -> None:
+            nonlocal held
+            if message["type"] == "http.response.start":
+                headers = Headers(raw=message["headers"])
+                untagged = "etag" not in headers and "cache-control" not in headers
+                if message["status"] == 200 and untagged:
+                    held = message  # until the body says whether it is whole
+                    return
+                await send(message)
+                return
+            if held is None:
+                await send(message)
+                return
+            start, held = held, None
+            headers = MutableHeaders(raw=list(start["headers"]))
+            if not message.get("more_body", False):
+                tag = f'W/"{blake2b(message.get("body", b""), digest_size=16).hexdigest()}"'
+                headers["etag"] = tag
+                headers["cache-control"] = rules.decode()
+                if _matches(cached, tag):
+                    del headers["content-length"]
+                    headers.add_vary_header("Accept-Encoding")  # as gzip says of the 200
+                    await send({**start, "status": 304, "headers": headers.raw})
+                    await send({"type": "http.response.body", "body": b""})
+                    return
+            await send({**start, "headers": headers.raw})
+            await send(message)
+
+        await self.app(scope, receive, send_tagged)
+
+
+def _matches(if_none_match: str, tag: str) -> bool:
+    """Whether If-None-Match names this tag (compared weakly, as RFC 9110 says), or is *."""
+    if if_none_match.strip() == "*":
+        return True
+    opaque = tag.removeprefix("W/")
+    return any(part.strip().removeprefix("W/") == opaque for part in if_none_match.split(","))
 
 
 class BodyLimit:
