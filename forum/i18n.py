@@ -212,8 +212,8 @@ class Translator:
         return format_date(value, format=format, locale=self.babel)
 
     def number(self, value: int | float) -> str:
-        """'1,234' or '1 234': counts are remembered (a list page says 40 of them, and
-        Babel's formatting takes longer than the rest of a row)."""
+        """'1,234' or '1 234'. Counts are remembered: a region's page says 40 of them, and
+        Babel's formatting was 3.5% of its time."""
         if type(value) is not int or not 0 <= value < COUNTS_REMEMBERED:
             return format_decimal(value, locale=self.babel)
         words = self._counts.get(value)

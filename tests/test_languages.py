@@ -301,3 +301,17 @@ def test_lengths_of_time_read_as_babel_says_them_though_remembered():
                 assert words.duration(length) == said, (locale, length)
                 plain = format_timedelta(length, threshold=1.0, locale=words.babel)
                 assert words._length(length, direction=False) == plain, (locale, length)
+
+
+def test_numbers_read_as_babel_says_them_though_counts_are_remembered():
+    from babel.numbers import format_decimal
+
+    from forum.i18n import COUNTS_REMEMBERED, translator
+
+    values = [0, 1, 999, 1000, 1234, COUNTS_REMEMBERED - 1, COUNTS_REMEMBERED, 123456, -5, 2.5]
+    for locale in OFFERED_LOCALES:
+        words = translator(locale)
+        for _ in range(2):  # the second time from what is remembered
+            for value in values:
+                assert words.number(value) == format_decimal(value, locale=words.babel)
+        assert set(words._counts) <= set(range(COUNTS_REMEMBERED))
