@@ -6,10 +6,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import NamedTuple, TypeVar
 
 from sqlalchemy import and_, bindparam, delete, exists, or_, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
@@ -83,6 +85,69 @@ def topic_slug(session: Session, topic_id: int | None) -> str | None:
     return session.exec(select(Topic.slug).where(Topic.id == topic_id)).first()
 
 
+Listing = Select[Concern, str, Topic]
+# A region's shown concerns, the start of every list of them.
+LISTED: Listing = (
+    select(Concern, User.name, Topic)
+    .join(User, col(User.id) == Concern.author_id)
+    .outerjoin(Topic, col(Topic.id) == Concern.topic_id)
+    .where(col(Concern.hidden).is_(False))
+)
+# Typed by the column it is compared with: two comparisons, one value.
+_AFTER_AT: BindParameter[datetime] = bindparam("after_at")
+
+
+@cache
+def _filtered(status: bool, audience: bool, topic: bool, service: bool) -> Listing:
+    """The shown concerns with the filters asked (each a bound parameter of the same name),
+    built once for each set of filters."""
+    query = LISTED
+    if status:
+        query = query.where(Concern.status == bindparam("status"))
+    if audience:
+        query = query.where(
+            exists().where(
+                col(ConcernAudience.concern_id) == Concern.id,
+                col(ConcernAudience.audience_id) == bindparam("audience"),
+            )
+        )
+    if topic:
+        query = query.where(Concern.topic_id == bindparam("topic"))
+    if service:
+        query = query.where(Concern.service_id == bindparam("service"))
+    return query
+
+
+@cache
+def _listing(filtered: tuple[bool, bool, bool, bool], after: bool) -> Listing:
+    """A page of a region's concerns (`region`, `limit`), latest activity first, after a
+    cursor (`after_at`, `after_id`) or from the start; built once for each set of filters."""
+    query = _filtered(*filtered).where(Concern.region_id == bindparam("region"))
+    if after:
+        query = query.where(
+            or_(
+                col(Concern.last_activity_at) < _AFTER_AT,
+                and_(
+                    col(Concern.last_activity_at) == _AFTER_AT,
+                    col(Concern.id) < bindparam("after_id"),
+                ),
+            )
+        )
+    order = (col(Concern.last_activity_at).desc(), col(Concern.id).desc())
+    return query.order_by(*order).limit(bindparam("limit"))
+
+
+def _asked(filters: RegionFilters) -> dict[str, object]:
+    """The values of the filters asked, by the names of their bound parameters."""
+    values = {
+        "status": filters.status,
+        "audience": filters.audience.id if filters.audience else None,
+        "topic": filters.topic.id if filters.topic else None,
+        "service": filters.service.id if filters.service else None,
+    }
+    return {name: value for name, value in values.items() if value}
+
+
 def region_page(
     session: Session,
     region_id: int,
@@ -93,40 +158,16 @@ def region_page(
 ) -> RegionPage:
     """A page of a region's concerns, latest activity first (best matches first for words),
     and where the next page starts. `languages`: those words may be in."""
-    query = (
-        select(Concern, User.name, Topic)
-        .join(User, col(User.id) == Concern.author_id)
-        .outerjoin(Topic, col(Topic.id) == Concern.topic_id)
-        .where(col(Concern.hidden).is_(False))
-    )
-    if filters.status:
-        query = query.where(Concern.status == filters.status)
-    if filters.audience is not None:
-        query = query.where(
-            exists().where(
-                col(ConcernAudience.concern_id) == Concern.id,
-                col(ConcernAudience.audience_id) == filters.audience.id,
-            )
-        )
-    if filters.topic is not None:
-        query = query.where(Concern.topic_id == filters.topic.id)
-    if filters.service is not None:
-        query = query.where(Concern.service_id == filters.service.id)
+    asked = _asked(filters)
+    shape = ("status" in asked, "audience" in asked, "topic" in asked, "service" in asked)
     if filters.words:
-        return _matches(session, query, region_id, filters, limit, languages)
-    query = query.where(Concern.region_id == region_id)
-    if isinstance(after := filters.after, Cursor):
-        query = query.where(
-            or_(
-                col(Concern.last_activity_at) < after.last_activity_at,
-                and_(
-                    col(Concern.last_activity_at) == after.last_activity_at,
-                    col(Concern.id) < after.id,
-                ),
-            )
-        )
-    query = query.order_by(col(Concern.last_activity_at).desc(), col(Concern.id).desc())
-    rows = session.exec(query.limit(limit + 1)).all()
+        query = _filtered(*shape)
+        return _matches(session, query, asked, region_id, filters, limit, languages)
+    after = filters.after if isinstance(filters.after, Cursor) else None
+    values = asked | {"region": region_id, "limit": limit + 1}
+    if after is not None:
+        values |= {"after_at": after.last_activity_at, "after_id": after.id}
+    rows = session.exec(_listing(shape, after is not None), params=values).all()
     views = [ConcernView(concern, name, topic) for concern, name, topic in rows[:limit]]
     _attach_audiences(session, views)
     next_cursor = None
@@ -139,15 +180,16 @@ def region_page(
 
 def _matches(
     session: Session,
-    query: Select[Concern, str, Topic],
+    query: Listing,
+    asked: dict[str, object],
     region_id: int,
     filters: RegionFilters,
     limit: int,
     languages: Sequence[str],
 ) -> tuple[list[ConcernView], Offset | None]:
-    """The concerns of `query` with the words of `filters`, best match first. The matches
-    are the region's (the index keeps to it): the region is not asked again, so that the
-    database reads the matches first, not the region's concerns."""
+    """The concerns of `query` (with the values `asked`) with the words of `filters`, best
+    match first. The matches are the region's (the index keeps to it): the region is not
+    asked again, so that the database reads the matches first, not the region's concerns."""
     found = search.ranked(session, region_id, filters.words, languages)
     if found is None:
         return [], None
@@ -155,7 +197,7 @@ def _matches(
     query = query.join(found, found.c.concern_id == Concern.id).order_by(
         found.c.score.desc(), col(Concern.last_activity_at).desc(), col(Concern.id).desc()
     )
-    rows = session.exec(query.offset(start).limit(limit + 1)).all()
+    rows = session.exec(query.offset(start).limit(limit + 1), params=asked).all()
     views = [ConcernView(concern, name, topic) for concern, name, topic in rows[:limit]]
     _attach_audiences(session, views)
     return views, Offset(start + limit) if len(rows) > limit else None
