@@ -3,7 +3,7 @@ the database on every write, hide, restore and erasure, on SQLite and PostgreSQL
 
 import pytest
 from sqlalchemy import text, update
-from sqlmodel import col
+from sqlmodel import col, select
 
 from forum.concerns import queries
 from forum.concerns.filters import read_filters
@@ -266,3 +266,21 @@ def test_replies_posted_at_the_same_moment_are_all_found(app, db, make, region):
     assert statuses == [303] * 4
     for word in ("heron", "otter", "beaver", "kingfisher"):
         assert titles(db, region, word) == ["Street flooding"], word
+
+
+def test_seeded_posts_are_indexed_and_the_triggers_work_after(app, db, make, citizen):
+    """`forum seed` writes each concern's document once on PostgreSQL, its triggers off."""
+    from forum.models import Region
+    from forum.seed import seed
+
+    seed(app.state.engine, regions=1, concerns=40, replies=150, random_seed=3)
+
+    assert _documents(db) == _documents(db, afresh=True)
+    assert (
+        len(_documents(db))
+        == db.execute(text("SELECT count(*) FROM concern WHERE NOT hidden")).scalar_one()
+    )
+    seeded = db.exec(select(Region).where(Region.slug == "seed-1")).one()
+    concern = make.concern(seeded, citizen, title="Fallen tree after the seed")
+    make.reply(concern, citizen, body="Still blocking the lane")
+    assert titles(db, seeded, "tree lane") == ["Fallen tree after the seed"]
