@@ -128,7 +128,7 @@ class NotModified:
             return
         asked = Headers(scope=scope)
         cached = asked.get("if-none-match", "")
-        rules = b"private, no-cache" if "cookie" in asked else b"no-cache"
+        rules = "private, no-cache" if "cookie" in asked else "no-cache"
         held: Message | None = None
 
         async def send_tagged(message: Message) -> None:
@@ -149,7 +149,7 @@ class NotModified:
             if not message.get("more_body", False):
                 tag = f'W/"{blake2b(message.get("body", b""), digest_size=16).hexdigest()}"'
                 headers["etag"] = tag
-                headers["cache-control"] = rules.decode()
+                headers["cache-control"] = rules
                 if _matches(cached, tag):
                     del headers["content-length"]
                     headers.add_vary_header("Accept-Encoding")  # as gzip says of the 200
