@@ -10,7 +10,9 @@ regions of 2,000 and N concerns (the leaders' work at three sizes), serves Agora
 `wrk -t2 -c32 --latency`, each page twice after a warm-up, the better round counting:
 
 - Agora's concern page, a concern drawn at random over every visible concern for each
-  request (bench/random_path.lua), and the page of the largest seeded region;
+  request (bench/random_path.lua), and the page of the largest seeded region: as a visitor
+  gets it (sent again from the pages kept for visitors while nothing changes), and made for
+  each request (a session cookie that names no session);
 - the floor: a bare FastAPI page rendering a 20-row Jinja template (../shared/bench/peers);
 - Spirit (django-spirit 0.14.3 under gunicorn, 2 workers): its topic and category pages,
   set up by ../shared/bench/peers/setup_peer.sh the first time (it needs the package index).
@@ -89,13 +91,23 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=10)
 
 
+# A session cookie that names no session: the page is a visitor's, but made for this request
+# rather than sent from the pages kept for visitors (forum.web.page_cache).
+NOT_KEPT = {"Cookie": "agora_session=none"}
+
+
 def wrk(
-    url: str, args: argparse.Namespace, paths: Path | None = None, seconds: int = 0
+    url: str,
+    args: argparse.Namespace,
+    paths: Path | None = None,
+    seconds: int = 0,
+    headers: dict[str, str] | None = None,
 ) -> dict[str, float]:
     """One wrk run; its RESULT line (report.lua's, or random_path.lua's) as numbers."""
     script = RANDOM_PATH if paths else PEERS_HARNESS / "report.lua"
     command = [
         "wrk",
+        *(f"-H{name}: {value}" for name, value in (headers or {}).items()),
         "-t2",
         f"-c{args.connections}",
         f"-d{seconds or args.duration}s",
@@ -114,16 +126,24 @@ def wrk(
     return {key: float(value) for key, value in (kv.split("=") for kv in found.group(1).split())}
 
 
-def load(server: str, base: str, pages: dict[str, str], args: argparse.Namespace) -> list[Load]:
-    """Each page: a warm-up, then two rounds interleaved; the better round counts."""
+def load(
+    server: str,
+    base: str,
+    pages: dict[str, str],
+    args: argparse.Namespace,
+    made: frozenset[str] = frozenset(),
+) -> list[Load]:
+    """Each page: a warm-up, then two rounds interleaved; the better round counts. The pages
+    named in `made` are asked with NOT_KEPT."""
     rounds: dict[str, list[dict[str, float]]] = {page: [] for page in pages}
-    for path in pages.values():
+    for page, path in pages.items():
         url, paths = _target(base, path)
-        wrk(url, args, paths, seconds=3)
+        wrk(url, args, paths, seconds=3, headers=NOT_KEPT if page in made else None)
     for _ in range(2):
         for page, path in pages.items():
             url, paths = _target(base, path)
-            rounds[page].append(wrk(url, args, paths))
+            headers = NOT_KEPT if page in made else None
+            rounds[page].append(wrk(url, args, paths, headers=headers))
     found = []
     for page, runs in rounds.items():
         best = max(runs, key=lambda run: run["rps"])
@@ -249,9 +269,9 @@ SEARCHES = ("Montefria", "Montefria technician", "vizinha")
 
 
 def search_seconds(base: str, slug: str, words: str) -> float:
-    """The median of 5 searches for `words` on the region's page, the page rendered."""
+    """The median of 5 searches for `words` on the region's page, the page made each time."""
     times = []
-    with httpx.Client(base_url=base, timeout=120) as client:
+    with httpx.Client(base_url=base, timeout=120, headers=NOT_KEPT) as client:
         for _ in range(5):
             started = time.perf_counter()
             assert client.get(f"/r/{slug}", params={"q": words}).status_code == 200
@@ -295,8 +315,13 @@ def agora(kind: str, args: argparse.Namespace, keep: Path) -> tuple[list[Load], 
     notes = []
     try:
         wait_for(f"{base}/healthz", server)
-        pages = {"concern, at random": f"@{paths}", f"region ({sizes[largest]:,})": f"/r/{largest}"}
-        loads = load(f"Agora, {kind}", base, pages, args)
+        region = f"region ({sizes[largest]:,})"
+        pages = {
+            "concern, at random": f"@{paths}",
+            region: f"/r/{largest}",
+            f"{region}, made each time": f"/r/{largest}",
+        }
+        loads = load(f"Agora, {kind}", base, pages, args, made=frozenset(list(pages)[2:]))
         for slug in sorted(sizes, key=lambda s: sizes[s]):
             if sizes[slug] in {min(sizes.values()), max(sizes.values())} or slug == "seed-1":
                 seconds = summary_seconds(base, slug)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
@@ -40,6 +42,7 @@ from forum.operations import logs
 from forum.operations.requests import RequestLog
 from forum.operations.routes import router as operations_router
 from forum.pacing import Pacing
+from forum.page_changes import stamp_for
 from forum.partner.routes import router as partner_router
 from forum.piloted.monitoring_routes import router as monitoring_router
 from forum.piloted.routes import router as services_router
@@ -52,9 +55,18 @@ from forum.web.deps import LoginRequired
 from forum.web.guards import refuse_nul_bytes
 from forum.web.htmx import redirect
 from forum.web.middleware import BodyLimit, GZip, HeadAsGet, NotModified, SecurityHeaders
+from forum.web.page_cache import PageCache
 from forum.web.templating import Templates
 
 log = logging.getLogger("forum")
+SESSION_COOKIE = "agora_session"
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """While the app runs: it listens for changed pages, and sends the queued emails."""
+    async with app.state.page_stamp.listening(), worker.lifespan(app):
+        yield
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -66,12 +78,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/api/openapi.json",
         dependencies=[Depends(refuse_nul_bytes), Depends(verify_csrf)],
-        lifespan=worker.lifespan,
+        lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings)
     app.state.writer = writer(app.state.engine)
     app.state.head_revision = head_revision(settings.database_url)
+    app.state.page_stamp = stamp_for(settings.database_url)
     app.state.login_throttle = LoginThrottle.from_settings(settings)
     app.state.pacing = Pacing.from_settings(settings)
     app.state.mailer = worker.mailer_for(settings)  # a malformed FORUM_SMTP_URL stops here
@@ -118,6 +131,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
     """From the innermost to the outermost: each added wraps those added before it."""
+    app.add_middleware(
+        PageCache,
+        stamp=app.state.page_stamp,
+        session_cookie=SESSION_COOKIE,
+        seconds=settings.page_cache_seconds,
+    )
     app.add_middleware(NotModified)
     app.add_middleware(HeadAsGet)
     limits = {"plain": settings.max_body_bytes, "multipart": settings.max_multipart_bytes}
@@ -125,7 +144,7 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.resolved_secret_key(),
-        session_cookie="agora_session",
+        session_cookie=SESSION_COOKIE,
         max_age=60 * 60 * 24 * 30,
         same_site="lax",
         https_only=settings.secure_cookies,

@@ -108,6 +108,9 @@ class Settings(BaseSettings):
     concerns_per_hour: int = Field(default=10, ge=1)
     replies_per_hour: int = Field(default=60, ge=1)
     flags_per_hour: int = Field(default=30, ge=1)
+    # How long a page a visitor was sent may be sent again to the next visitor, in seconds,
+    # while nothing it shows has changed (forum.web.page_cache). 0: every page is made anew.
+    page_cache_seconds: float = Field(default=10, ge=0, le=300)
     # Worker processes of `forum serve` when --workers is not given.
     workers: int = Field(default=1, ge=1, le=64)
     # How each log line is written: readable text, or one JSON object a line.

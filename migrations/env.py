@@ -5,7 +5,7 @@ from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import forum.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from forum.concerns.search import compared_with_models
+from forum.db import compared_with_models
 from forum.settings import Settings
 
 config = context.config

@@ -5,7 +5,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 from sqlmodel import SQLModel, select
 
-from forum.concerns.search import compared_with_models
+from forum.db import compared_with_models
 from forum.models import Audience, Topic
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import Float, Integer, Subquery, text
 from sqlmodel import Session
@@ -35,8 +34,6 @@ CONFIGS = {
     "pt_PT": "portuguese",
     "sv": "swedish",
 }
-# What the index adds to the database beside the models (for comparing the two).
-INDEX_TABLE = "concern_search"
 
 
 def words_of(typed: str) -> list[str]:
@@ -97,13 +94,3 @@ def _tsquery(
         f"ORDER BY concern_id DESC LIMIT {CANDIDATES}) AS newest"
     ).bindparams(every=every, region=region_id)
     return statement.columns(concern_id=Integer, score=Float).subquery()
-
-
-def compared_with_models(
-    thing: Any, name: str | None, kind: str, reflected: bool, compare_to: Any
-) -> bool:
-    """Whether Alembic should compare `thing` with the models: not the search index, which
-    the models leave to migration 0011 (for `include_object`)."""
-    if not reflected:
-        return True
-    return not (kind == "table" and (name or "").startswith(INDEX_TABLE))
