@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import threading
 import time
 from collections.abc import Iterator
 
@@ -311,7 +312,25 @@ def test_a_lost_listener_keeps_nothing_until_it_listens_again(database_url):
             again = await until(stamp.now, lambda now: now is not None)
             assert again not in (first, heard)
 
-    asyncio.run(run())
+    in_a_thread_of_its_own(run)
+
+
+def in_a_thread_of_its_own(run) -> None:  # type: ignore[no-untyped-def]
+    """asyncio.run, where the main thread may have an event loop running already (the
+    browser tests' Playwright leaves one)."""
+    failed: list[BaseException] = []
+
+    def main() -> None:
+        try:
+            asyncio.run(run())
+        except BaseException as error:
+            failed.append(error)
+
+    thread = threading.Thread(target=main)
+    thread.start()
+    thread.join()
+    if failed:
+        raise failed[0]
 
 
 async def until(read, ok, seconds: float = 10):  # type: ignore[no-untyped-def]
