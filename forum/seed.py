@@ -105,6 +105,7 @@ def seed(
             if progress:
                 progress("concerns", done, concerns)
         _move_sequences(session)
+        _statistics_updated(session)
         session.commit()
     return seeded
 
@@ -254,6 +255,14 @@ def _documents_written_once(session: Session, concern_ids: list[int]) -> Iterato
         session.execute(text(f'ALTER TABLE "{table}" ENABLE TRIGGER {trigger}'))
     written = "SELECT agora_search_refresh(id) FROM unnest(CAST(:ids AS integer[])) AS id"
     session.execute(text(written), {"ids": concern_ids})
+
+
+def _statistics_updated(session: Session) -> None:
+    """On PostgreSQL, the planner learns what the seed wrote at once, rather than when
+    autovacuum gets to it: migration 0011 analysed the search index while it was empty, and
+    a search for a common word in 100,000 concerns then took 0.16 s rather than 0.02 s."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE concern, reply, support, concern_audience, concern_search"))
 
 
 def _insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 
+import httpx
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
@@ -111,6 +112,20 @@ def test_a_kept_page_is_logged_with_its_route(visitor, made, concern, caplog):
     lines = [record for record in caplog.records if record.name == "forum.requests"]
     assert [(line.route, line.status) for line in lines] == [("/c/{concern_id}", 200)] * 2
     assert len(made) == 1
+
+
+def test_many_visitors_at_once_wait_for_the_one_page_being_made(app, made, concern):
+    async def run() -> None:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+                await until(app.state.page_stamp.now, lambda now: now is not None)
+                pages = await asyncio.gather(*(client.get(f"/c/{concern.id}") for _ in range(8)))
+        assert {page.status_code for page in pages} == {200}
+        assert len({page.content for page in pages}) == 1
+
+    in_a_thread_of_its_own(run)
+    assert made == ["concerns/show.html"]
 
 
 def test_a_new_reply_is_on_the_next_visitors_page(visitor, made, make, concern):

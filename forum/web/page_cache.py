@@ -12,6 +12,7 @@ so a change committed while it is made leaves it stale at once.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
 from collections.abc import Hashable
@@ -37,6 +38,20 @@ class Kept:
     route: object = None  # the route that made it, for the request log and the metrics
 
 
+class Making:
+    """A page being made: the requests for the same page wait for it rather than make it
+    too (when a kept page grows too old, 32 requests at once would each make it)."""
+
+    def __init__(self, stamp: Hashable) -> None:
+        self.stamp = stamp
+        self.done = asyncio.Event()
+        self.loop = asyncio.get_running_loop()
+
+    def here(self) -> bool:
+        """Whether it is made on this event loop (a test may run the app on several)."""
+        return self.loop is asyncio.get_running_loop()
+
+
 class PageCache:
     def __init__(
         self,
@@ -54,6 +69,7 @@ class PageCache:
         self.budget = budget_bytes
         self.pages: OrderedDict[Key, Kept] = OrderedDict()
         self.size = 0
+        self.making: dict[Key, Making] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         key = self._key(scope) if scope["type"] == "http" and scope["method"] == "GET" else None
@@ -61,9 +77,12 @@ class PageCache:
         if key is None or stamp is None:
             await self.app(scope, receive, send)
             return
-        kept = self.pages.get(key)
-        if kept and kept.stamp == stamp and time.monotonic() - kept.made < self.seconds:
-            self.pages.move_to_end(key)
+        kept = self._fresh(key, stamp)
+        making = self.making.get(key)
+        if kept is None and making and making.stamp == stamp and making.here():
+            await making.done.wait()  # one request makes it, the others wait for it
+            kept = self._fresh(key, stamp)
+        if kept is not None:
             scope["route"] = kept.route
             await send(
                 {"type": "http.response.start", "status": kept.status, "headers": kept.headers}
@@ -71,6 +90,13 @@ class PageCache:
             await send({"type": "http.response.body", "body": kept.body})
             return
         await self._made(key, stamp, scope, receive, send)
+
+    def _fresh(self, key: Key, stamp: Hashable) -> Kept | None:
+        kept = self.pages.get(key)
+        if kept and kept.stamp == stamp and time.monotonic() - kept.made < self.seconds:
+            self.pages.move_to_end(key)
+            return kept
+        return None
 
     def _key(self, scope: Scope) -> Key | None:
         """What the page depends on, or None for someone who may be logged in."""
@@ -108,7 +134,13 @@ class PageCache:
                 start = None
             await send(message)
 
-        await self.app(scope, receive, send_and_keep)
+        making = self.making.setdefault(key, Making(stamp))
+        try:
+            await self.app(scope, receive, send_and_keep)
+        finally:
+            if self.making.get(key) is making:
+                del self.making[key]
+                making.done.set()
 
     def _keep(self, key: Key, kept: Kept) -> None:
         if len(kept.body) > self.budget // 8:
