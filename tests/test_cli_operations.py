@@ -1,8 +1,9 @@
-"""The operator's commands: --version, python -m forum, db downgrade, backup and restore, and
-`serve --demo` refused in production."""
+"""The operator's commands: --version, python -m forum, db downgrade, backup and restore,
+`serve --demo` refused in production, and the app as `serve` runs it."""
 
 from __future__ import annotations
 
+import gc
 import shutil
 import sqlite3
 import subprocess
@@ -15,7 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, make_url, text
 
 from forum import cli
-from forum.app import create_app
+from forum.app import create_app, served_app
 from forum.db import head_revision
 from forum.version import VERSION
 
@@ -52,6 +53,18 @@ def test_it_runs_as_python_dash_m_forum():
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"forum (Agora) {VERSION}"
+
+
+def test_the_served_app_leaves_what_it_made_at_start_out_of_garbage_collection(environment):
+    gc.unfreeze()
+    app = served_app()
+    try:
+        assert gc.get_freeze_count() > 0
+        with TestClient(app) as client:
+            assert client.get("/").status_code == 200
+    finally:
+        gc.unfreeze()
+        app.state.engine.dispose()
 
 
 def test_it_refuses_the_demo_in_production_and_says_why(monkeypatch, environment, capsys):

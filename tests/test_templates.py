@@ -1,5 +1,9 @@
-"""Every template compiles, and the htmx fragments are blocks of their page."""
+"""Every template compiles, the htmx fragments are blocks of their page, and what a translated
+text is given is escaped in a page."""
 
+import pytest
+
+from forum.i18n import translator
 from forum.rendering import make_environment
 from forum.resources import resource_dir
 
@@ -21,3 +25,27 @@ def test_it_serves_fragments_as_blocks_of_the_page_template():
         env.get_template("concerns/show.html").blocks
     )
     assert "concern_rows" in env.get_template("regions/show.html").blocks
+
+
+TRANSLATED = (
+    '{{ _("Official answer from %(organisation)s", organisation=name) }} | '
+    '{{ ngettext("%(num)s report", "%(num)s reports", 2) }} | {{ _("Agora") }}'
+)
+
+
+@pytest.mark.parametrize(
+    ("autoescape", "expected"),
+    [
+        (True, "Official answer from &lt;b&gt;Town Hall&lt;/b&gt; | 2 reports | Agora"),
+        (False, "Official answer from <b>Town Hall</b> | 2 reports | Agora"),
+    ],
+)
+def test_a_translated_text_escapes_what_it_is_given_in_a_page(autoescape, expected):
+    template = make_environment(autoescape=autoescape).from_string(TRANSLATED)
+    assert template.render(i18n=translator("en"), name="<b>Town Hall</b>") == expected
+
+
+def test_a_translated_text_is_in_the_readers_language():
+    template = make_environment().from_string(TRANSLATED)
+    html = template.render(i18n=translator("pt_PT"), name="Câmara")
+    assert "Câmara" in html and "Official answer" not in html

@@ -74,7 +74,7 @@ def serve_site(args: argparse.Namespace) -> int:
     workers = args.workers or settings.workers
     with metrics.shared_between_processes(workers):
         uvicorn.run(
-            "forum.app:create_app",
+            "forum.app:served_app",
             factory=True,
             host=args.host,
             port=args.port,

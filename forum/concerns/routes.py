@@ -28,14 +28,15 @@ from forum.web.deps import (
     ActiveRegion,
     CurrentViewer,
     Pages,
-    ReadableConcern,
     SignedIn,
     VisibleConcern,
     photo_store,
+    readable_concern,
     signed_in,
 )
 from forum.web.forms import Text, Texts, typed
 from forum.web.guards import NO_NUL
+from forum.web.reads import made
 from forum.web.templating import Pages as PageRenderer
 
 router = APIRouter()
@@ -235,8 +236,11 @@ def _problem(name: str, failure: Failure) -> dict[str, Message]:
 
 
 @router.get("/c/{concern_id}", response_class=HTMLResponse)
-def show_concern(shown: ReadableConcern, db: DB, viewer: CurrentViewer, pages: Pages) -> Response:
-    return ConcernPage(pages, db, viewer, shown)()
+async def show_concern(concern_id: str, db: DB, viewer: CurrentViewer, pages: Pages) -> Response:
+    def page() -> Response:
+        return ConcernPage(pages, db, viewer, readable_concern(concern_id, db, viewer))()
+
+    return await made(db, page)
 
 
 @router.post("/c/{concern_id}/replies")

@@ -152,9 +152,6 @@ def readable_concern(concern_id: str, db: DB, viewer: CurrentViewer) -> concern_
     return found
 
 
-ReadableConcern = Annotated[concern_queries.Shown, Depends(readable_concern)]
-
-
 async def asked_filters(
     status: Annotated[
         str, Query(pattern=NO_NUL, description="open, answered, resolved or closed")

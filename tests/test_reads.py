@@ -1,0 +1,79 @@
+"""Pages that only read (forum.web.reads): on SQLite made on the event loop, start to finish,
+their connection given back before the response goes out; on PostgreSQL made in a thread."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import httpx
+import pytest
+from sqlmodel import Session, select
+
+from forum import db as forum_db
+from forum.app import create_app
+from forum.web.reads import made
+from tests.test_page_cache import in_a_thread_of_its_own
+
+# A session cookie that names no session: the page is a visitor's, made for each request.
+NOT_KEPT = {"Cookie": "agora_session=none"}
+
+
+def test_sqlite_makes_the_page_on_the_event_loop_and_postgresql_in_a_thread(app):
+    found: dict[str, object] = {}
+
+    async def run() -> None:
+        with Session(app.state.engine) as db:
+
+            def make() -> int:
+                db.exec(select(1)).one()
+                return threading.get_ident()
+
+            found["on the loop"] = await made(db, make) == threading.get_ident()
+            found["holding a connection"] = db.in_transaction()
+
+    in_a_thread_of_its_own(run)
+    on_sqlite = app.state.engine.dialect.name == "sqlite"
+    assert found == {"on the loop": on_sqlite, "holding a connection": on_sqlite is False}
+
+
+def slow_to_receive(app):  # type: ignore[no-untyped-def]
+    """The app, for clients on a slow network: each part of a response waits its turn to go,
+    so that the other requests run meanwhile (as when a socket's buffer is full)."""
+
+    async def served(scope, receive, send):  # type: ignore[no-untyped-def]
+        async def sent_later(message):  # type: ignore[no-untyped-def]
+            await asyncio.sleep(0)
+            await send(message)
+
+        await app(scope, receive, sent_later)
+
+    return served
+
+
+@pytest.fixture
+def two_connections(monkeypatch, settings):  # type: ignore[no-untyped-def]
+    """The app with a pool of two connections, whichever the database."""
+    monkeypatch.setattr(forum_db, "THREADS", 1)
+    monkeypatch.setattr(forum_db, "POSTGRES_POOL", {"pool_size": 1, "max_overflow": 1})
+    app = create_app(settings)
+    yield app
+    app.state.engine.dispose()
+
+
+def test_many_visitors_at_once_need_no_more_connections_than_the_pool_has(two_connections, make):
+    app = two_connections
+    region = make.region("alentejo")
+    author = make.user("ana")
+    concerns = [make.concern(region, author, title=f"Concern number {n}") for n in range(12)]
+
+    async def run() -> None:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=slow_to_receive(app))
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+                asked = (client.get(f"/c/{c.id}", headers=NOT_KEPT) for c in concerns)
+                pages = await asyncio.wait_for(asyncio.gather(*asked), timeout=20)
+        assert [page.status_code for page in pages] == [200] * 12
+        assert all(f"Concern number {n}" in page.text for n, page in enumerate(pages))
+
+    in_a_thread_of_its_own(run)
