@@ -4,17 +4,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
 from forum.concerns import queries
 from forum.concerns.filters import RegionFilters, read_filters
 from forum.models import Audience, Region, Topic
-from forum.permissions import Action, can
+from forum.permissions import Action, Viewer, can
 from forum.piloted import queries as piloted
 from forum.piloted.queries import ServiceCard
 from forum.regions import queries as region_queries
-from forum.web.deps import DB, ActiveRegion, AskedFilters, CurrentViewer, Pages
+from forum.web.deps import DB, AskedFilters, CurrentViewer, Pages, active_region
+from forum.web.templating import Pages as PageRenderer
 
 router = APIRouter()
 
@@ -51,9 +53,17 @@ def choices(db: Session, region: Region, asked: dict[str, str], locale: str) -> 
 
 
 @router.get("/r/{slug}", response_class=HTMLResponse)
-def region(
-    region: ActiveRegion, asked: AskedFilters, db: DB, viewer: CurrentViewer, pages: Pages
+async def region(
+    slug: str, asked: AskedFilters, db: DB, viewer: CurrentViewer, pages: Pages
 ) -> HTMLResponse:
+    # In a thread, in one hop: a search, or filters that match few, may read for a while.
+    return await run_in_threadpool(region_page, slug, asked, db, viewer, pages)
+
+
+def region_page(
+    slug: str, asked: dict[str, str], db: Session, viewer: Viewer, pages: PageRenderer
+) -> HTMLResponse:
+    region = active_region(slug, db)
     assert region.id is not None
     found = choices(db, region, asked, pages.locale(region))
     filters, limit = found.filters, pages.request.app.state.settings.page_size
