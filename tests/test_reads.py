@@ -77,3 +77,21 @@ def test_many_visitors_at_once_need_no_more_connections_than_the_pool_has(two_co
         assert all(f"Concern number {n}" in page.text for n, page in enumerate(pages))
 
     in_a_thread_of_its_own(run)
+
+
+def test_a_page_is_made_in_a_thread_while_the_pool_has_no_room(two_connections):
+    engine = two_connections.state.engine
+    found: dict[str, bool] = {}
+
+    async def run() -> None:
+        with engine.connect() as taken, Session(engine) as db:
+            taken.exec_driver_sql("SELECT 1")
+
+            def make() -> int:
+                db.exec(select(1)).one()
+                return threading.get_ident()
+
+            found["on the loop"] = await made(db, make) == threading.get_ident()
+
+    in_a_thread_of_its_own(run)
+    assert found == {"on the loop": False}

@@ -11,6 +11,11 @@ is, start to finish, with no await in between, and the session gives its connect
 before the response goes out: requests made this way hold one connection at a time, and
 never wait for one that another request on the same loop holds.
 
+Requests in threads may hold connections across awaits (a logged-in person's session is
+looked up in one), so the event loop takes a page only while it can have a connection at
+once: the session holds one already, or the pool has room. Otherwise a wait for one would
+hold up the very requests that are to give one back, and the page is made in a thread.
+
 A PostgreSQL query waits on the network and on the server, so there the page is made in a
 thread, as a plain `def` route is.
 """
@@ -19,6 +24,8 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import Engine
+from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
 Made = TypeVar("Made")
@@ -26,9 +33,19 @@ Made = TypeVar("Made")
 
 async def made(db: Session, make: Callable[[], Made]) -> Made:
     """What `make` returns, made with `db`: on the event loop for SQLite, else in a thread."""
-    if db.get_bind().dialect.name != "sqlite":
+    if not _on_the_loop(db):
         return await run_in_threadpool(make)
     try:
         return make()
     finally:
         db.close()  # its connection back to the pool before the response is sent
+
+
+def _on_the_loop(db: Session) -> bool:
+    """SQLite, with a connection to be had without waiting."""
+    engine = db.get_bind()
+    if not isinstance(engine, Engine) or engine.dialect.name != "sqlite":
+        return False
+    pool = engine.pool
+    has_room = not isinstance(pool, QueuePool) or pool.checkedout() < pool.size()
+    return db.in_transaction() or has_room
