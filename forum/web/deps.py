@@ -7,8 +7,9 @@ Each is an `Annotated` dependency, so the rule it stands for ("must be signed in
 concern, unless hidden") is written once and read in the signature. Those that do no
 database work are `async`: FastAPI runs a plain `def` dependency in a thread of its own, one
 hop each. Those that query stay in threads: on the event loop, a wait for a pooled connection
-would hold up the very requests that are about to give one back. The viewer is both: only a
-cookie that names a session sends its lookup to a thread.
+would hold up the very requests that are about to give one back (web/reads.py makes a page on
+the loop only when it can have one at once). The viewer is both: only a cookie that names a
+session sends its lookup to a thread.
 """
 
 from __future__ import annotations
@@ -129,25 +130,26 @@ ActiveRegion = Annotated[Region, Depends(active_region)]
 def visible_concern(concern_id: str, db: DB) -> concern_queries.Shown:
     """The concern the URL names, with its region, unless it is hidden or its region is not
     active (a 404, as for a number that names nothing)."""
-    number = parse_id(concern_id)
-    found = concern_queries.concern_view(db, number) if number else None
-    if found is None or found.view.concern.hidden:
-        raise HTTPException(404)
-    return found
+    return _named_concern(concern_id, db, reader_id=None)
 
 
 VisibleConcern = Annotated[concern_queries.Shown, Depends(visible_concern)]
 
 
-def readable_concern(concern_id: str, db: DB, viewer: CurrentViewer) -> concern_queries.Shown:
+def readable_concern(concern_id: str, db: Session, viewer: Viewer) -> concern_queries.Shown:
     """As VisibleConcern, except that the author may still read their own hidden concern
-    (its page says it is hidden, and why)."""
+    (its page says it is hidden, and why). Called where the concern's page is made
+    (web/reads.py), not as a dependency: that would be a thread hop of its own."""
+    return _named_concern(concern_id, db, reader_id=viewer.id)
+
+
+def _named_concern(concern_id: str, db: Session, reader_id: int | None) -> concern_queries.Shown:
     number = parse_id(concern_id)
     found = concern_queries.concern_view(db, number) if number else None
     if found is None:
         raise HTTPException(404)
     concern = found.view.concern
-    if concern.hidden and (viewer.id is None or viewer.id != concern.author_id):
+    if concern.hidden and (reader_id is None or reader_id != concern.author_id):
         raise HTTPException(404)
     return found
 
