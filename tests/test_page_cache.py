@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import threading
 import time
 from collections.abc import Iterator
 
@@ -31,6 +30,7 @@ from forum.page_changes import (
 from forum.web import page_cache
 from forum.web.page_cache import Kept, PageCache
 from tests.conftest import IN_CI
+from tests.event_loops import in_a_thread_of_its_own
 from tests.factories import log_in, post
 
 # What no page shows, so no change to it makes a kept page stale (migration 0012).
@@ -328,24 +328,6 @@ def test_a_lost_listener_keeps_nothing_until_it_listens_again(database_url):
             assert again not in (first, heard)
 
     in_a_thread_of_its_own(run)
-
-
-def in_a_thread_of_its_own(run) -> None:  # type: ignore[no-untyped-def]
-    """asyncio.run, where the main thread may have an event loop running already (the
-    browser tests' Playwright leaves one)."""
-    failed: list[BaseException] = []
-
-    def main() -> None:
-        try:
-            asyncio.run(run())
-        except BaseException as error:
-            failed.append(error)
-
-    thread = threading.Thread(target=main)
-    thread.start()
-    thread.join()
-    if failed:
-        raise failed[0]
 
 
 async def until(read, ok, seconds: float = 10):  # type: ignore[no-untyped-def]

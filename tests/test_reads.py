@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from forum import db as forum_db
 from forum.app import create_app
 from forum.web.reads import made
-from tests.test_page_cache import in_a_thread_of_its_own
+from tests.event_loops import in_a_thread_of_its_own
 
 # A session cookie that names no session: the page is a visitor's, made for each request.
 NOT_KEPT = {"Cookie": "agora_session=none"}
