@@ -14,9 +14,8 @@ from sqlalchemy import Select, and_, distinct, exists, func, literal, or_, union
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from forum.concerns.queries import audiences_by_concern
+from forum.concerns.queries import Tag, audiences_by_concern
 from forum.models import (
-    Audience,
     Concern,
     ConcernAudience,
     Flag,
@@ -40,7 +39,7 @@ class ConcernItem:
     region: Region
     author: User
     topic: Topic | None
-    audiences: list[Audience] = field(default_factory=list)
+    audiences: list[Tag] = field(default_factory=list)
 
     @property
     def key(self) -> str:
