@@ -1,5 +1,6 @@
 """Pages that only read (forum.web.reads): on SQLite made on the event loop, start to finish,
-their connection given back before the response goes out; on PostgreSQL made in a thread."""
+on PostgreSQL in a thread; their connection given back before the response goes out, and
+never by a round trip to PostgreSQL on the event loop."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlmodel import Session, select
 
 from forum import db as forum_db
 from forum.app import create_app
-from forum.web.reads import made
+from forum.web.reads import made, released
 from tests.event_loops import in_a_thread_of_its_own
 
 # A session cookie that names no session: the page is a visitor's, made for each request.
@@ -34,7 +35,31 @@ def test_sqlite_makes_the_page_on_the_event_loop_and_postgresql_in_a_thread(app)
 
     in_a_thread_of_its_own(run)
     on_sqlite = app.state.engine.dialect.name == "sqlite"
-    assert found == {"on the loop": on_sqlite, "holding a connection": on_sqlite is False}
+    assert found == {"on the loop": on_sqlite, "holding a connection": False}
+
+
+def test_a_session_holding_a_postgresql_connection_is_closed_in_a_thread(app):
+    """Closing rolls back: on PostgreSQL a round trip, which would hold up the event loop."""
+    found: dict[str, object] = {}
+
+    async def run() -> None:
+        db = Session(app.state.engine)
+        db.exec(select(1)).one()
+        closed_in: list[int] = []
+        close = db.close
+
+        def recorded_close() -> None:
+            closed_in.append(threading.get_ident())
+            close()
+
+        db.close = recorded_close  # type: ignore[method-assign]
+        await released(db)
+        found["closed on the loop"] = closed_in == [threading.get_ident()]
+        found["holding a connection"] = db.in_transaction()
+
+    in_a_thread_of_its_own(run)
+    on_sqlite = app.state.engine.dialect.name == "sqlite"
+    assert found == {"closed on the loop": on_sqlite, "holding a connection": False}
 
 
 def slow_to_receive(app):  # type: ignore[no-untyped-def]

@@ -32,6 +32,7 @@ from forum.photos import Store
 from forum.regions import queries as region_queries
 from forum.web.csrf import SAFE_METHODS
 from forum.web.guards import NO_NUL
+from forum.web.reads import released
 from forum.web.templating import Pages as PageRenderer
 from forum.web.templating import here
 
@@ -50,8 +51,11 @@ async def get_db(request: Request) -> AsyncIterator[Session]:
     its transaction begins (forum.db.writer)."""
     writes = request.method not in SAFE_METHODS
     engine = request.app.state.writer if writes else request.app.state.engine
-    with Session(engine, expire_on_commit=False) as session:
+    session = Session(engine, expire_on_commit=False)
+    try:
         yield session
+    finally:
+        await released(session)
 
 
 DB = Annotated[Session, Depends(get_db)]

@@ -17,7 +17,9 @@ once: the session holds one already, or the pool has room. Otherwise a wait for 
 hold up the very requests that are to give one back, and the page is made in a thread.
 
 A PostgreSQL query waits on the network and on the server, so there the page is made in a
-thread, as a plain `def` route is.
+thread, as a plain `def` route is, and its session is closed in that thread too: closing
+rolls back the transaction it read in, a round trip that on the event loop would hold up
+every other request of the worker (`released` does the same for the other routes).
 """
 
 from collections.abc import Callable
@@ -34,18 +36,37 @@ Made = TypeVar("Made")
 async def made(db: Session, make: Callable[[], Made]) -> Made:
     """What `make` returns, made with `db`: on the event loop for SQLite, else in a thread."""
     if not _on_the_loop(db):
-        return await run_in_threadpool(make)
+        return await run_in_threadpool(_closing, db, make)
+    return _closing(db, make)
+
+
+def _closing(db: Session, make: Callable[[], Made]) -> Made:
     try:
         return make()
     finally:
         db.close()  # its connection back to the pool before the response is sent
 
 
+async def released(db: Session) -> None:
+    """Close a request's session: where it holds a connection to PostgreSQL, in a thread,
+    for the rollback that ends its transaction waits on the server."""
+    if db.in_transaction() and _sqlite(db) is None:
+        await run_in_threadpool(db.close)
+    else:
+        db.close()
+
+
 def _on_the_loop(db: Session) -> bool:
     """SQLite, with a connection to be had without waiting."""
-    engine = db.get_bind()
-    if not isinstance(engine, Engine) or engine.dialect.name != "sqlite":
+    engine = _sqlite(db)
+    if engine is None:
         return False
     pool = engine.pool
     has_room = not isinstance(pool, QueuePool) or pool.checkedout() < pool.size()
     return db.in_transaction() or has_room
+
+
+def _sqlite(db: Session) -> Engine | None:
+    """The session's engine, if it is SQLite's."""
+    engine = db.get_bind()
+    return engine if isinstance(engine, Engine) and engine.dialect.name == "sqlite" else None
