@@ -4,7 +4,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fastapi import APIRouter
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
@@ -16,6 +15,7 @@ from forum.piloted import queries as piloted
 from forum.piloted.queries import ServiceCard
 from forum.regions import queries as region_queries
 from forum.web.deps import DB, AskedFilters, CurrentViewer, Pages, active_region
+from forum.web.reads import made_in_a_thread
 from forum.web.templating import Pages as PageRenderer
 
 router = APIRouter()
@@ -57,7 +57,7 @@ async def region(
     slug: str, asked: AskedFilters, db: DB, viewer: CurrentViewer, pages: Pages
 ) -> HTMLResponse:
     # In a thread, in one hop: a search, or filters that match few, may read for a while.
-    return await run_in_threadpool(region_page, slug, asked, db, viewer, pages)
+    return await made_in_a_thread(db, lambda: region_page(slug, asked, db, viewer, pages))
 
 
 def region_page(

@@ -17,9 +17,15 @@ once: the session holds one already, or the pool has room. Otherwise a wait for 
 hold up the very requests that are to give one back, and the page is made in a thread.
 
 A PostgreSQL query waits on the network and on the server, so there the page is made in a
-thread, as a plain `def` route is, and its session is closed in that thread too: closing
-rolls back the transaction it read in, a round trip that on the event loop would hold up
-every other request of the worker (`released` does the same for the other routes).
+thread, as a plain `def` route is (`made_in_a_thread` makes one there on SQLite too), and
+its session is closed in that thread: a round trip on the event loop would hold up every
+other request of the worker (`released` does the same for the other routes).
+
+On PostgreSQL a page that only reads does so outside a transaction. At READ COMMITTED each
+statement sees what was committed when it began, in a transaction or not, so one buys the
+page nothing and costs it two round trips (BEGIN, ROLLBACK); and at each rollback psycopg
+forgets the statements it prepared, so that none was ever prepared: the server parsed and
+planned every query of every page anew.
 """
 
 from collections.abc import Callable
@@ -36,11 +42,18 @@ Made = TypeVar("Made")
 async def made(db: Session, make: Callable[[], Made]) -> Made:
     """What `make` returns, made with `db`: on the event loop for SQLite, else in a thread."""
     if not _on_the_loop(db):
-        return await run_in_threadpool(_closing, db, make)
-    return _closing(db, make)
+        return await made_in_a_thread(db, make)
+    return _read(db, make)
 
 
-def _closing(db: Session, make: Callable[[], Made]) -> Made:
+async def made_in_a_thread(db: Session, make: Callable[[], Made]) -> Made:
+    """What `make` returns, made with `db` in a thread (a page that may read for a while)."""
+    return await run_in_threadpool(_read, db, make)
+
+
+def _read(db: Session, make: Callable[[], Made]) -> Made:
+    if _sqlite(db) is None and not db.in_transaction():
+        db.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     try:
         return make()
     finally:
