@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Path, Request
 from forum.api.shapes import Concern, ConcernPage, ConcernWithReplies, Problem, Region
 from forum.concerns import queries
 from forum.concerns.filters import RegionFilters, read_filters
-from forum.concerns.queries import ReplyView
+from forum.concerns.replies import ReplyView, replies_of
 from forum.ids import parse_id
 from forum.models import Status
 from forum.piloted import queries as piloted
@@ -83,7 +83,7 @@ def concern(request: Request, concern_id: int, db: DB) -> ConcernWithReplies:
         raise HTTPException(404, f"No concern number {concern_id} is shown.")
     view = found.view
     assert view.concern.id is not None
-    official_answers, replies = queries.replies(db, view.concern.id)
+    official_answers, replies = replies_of(db, view.concern.id)
     return ConcernWithReplies.with_replies(
         view, _base_url(request), _shown(official_answers), _shown(replies)
     )

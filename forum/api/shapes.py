@@ -10,7 +10,8 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from forum import labels
-from forum.concerns.queries import ConcernView, ReplyView
+from forum.concerns.queries import ConcernView
+from forum.concerns.replies import ReplyView
 from forum.models import Source, Status
 from forum.regions.queries import RegionSummaryRow
 

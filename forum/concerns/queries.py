@@ -1,4 +1,5 @@
-"""Every query about concerns, replies, audiences and supports. A fixed number per page."""
+"""Every query about concerns, replies, audiences and supports. A fixed number per page.
+The replies a concern's page and the API show are read in forum.concerns.replies."""
 
 from __future__ import annotations
 
@@ -61,26 +62,6 @@ class Shown(NamedTuple):
 
 # A page of a region's concerns, and where the next page starts (None: it was the last).
 RegionPage = tuple[list[ConcernView], Cursor | Offset | None]
-
-
-class ShownReply(NamedTuple):
-    """A reply as its concern's page and the API show it: read as plain values, without the
-    ORM (which took twice as long to load a concern's replies), and never changed."""
-
-    id: int
-    body: str
-    language: str
-    official: bool
-    organisation: str | None
-    created_at: datetime
-    hidden: bool
-    hidden_reason: str | None
-
-
-@dataclass
-class ReplyView:
-    reply: ShownReply
-    author_name: str
 
 
 # The statements of the pages read most are built once, here, with their values as bound
@@ -281,21 +262,6 @@ def concern_view(session: Session, concern_id: int) -> Shown | None:
     view = ConcernView(concern, author_name, topic)
     _attach_audiences(session, [view])
     return Shown(view, region)
-
-
-REPLIES = (
-    select_values(*(col(getattr(Reply, name)) for name in ShownReply._fields), col(User.name))
-    .join(User, col(User.id) == Reply.author_id)
-    .where(col(Reply.concern_id) == bindparam("concern_id"))
-    .order_by(col(Reply.created_at), col(Reply.id))
-)
-
-
-def replies(session: Session, concern_id: int) -> tuple[list[ReplyView], list[ReplyView]]:
-    """Official answers and the other replies, each in the order they were written."""
-    rows = session.connection().execute(REPLIES, {"concern_id": concern_id})
-    views = [ReplyView(ShownReply._make(row[:-1]), row[-1]) for row in rows]
-    return [v for v in views if v.reply.official], [v for v in views if not v.reply.official]
 
 
 def has_supported(session: Session, concern_id: int, user_id: int | None) -> bool:

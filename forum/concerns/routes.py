@@ -16,6 +16,7 @@ from sqlmodel import Session
 from forum.concerns import assisted, queries, service, status
 from forum.concerns.forms import ConcernForm, RecordForm, ReplyForm, StatusForm
 from forum.concerns.queries import Shown
+from forum.concerns.replies import replies_of
 from forum.errors import NotAllowed
 from forum.i18n import N_, Message
 from forum.models import Concern, Region
@@ -188,7 +189,7 @@ class ConcernPage:
         assert concern.id is not None and region.id is not None
         db, viewer = self.db, self.viewer
         locale = self.pages.locale(region)
-        official_answers, replies = queries.replies(db, concern.id)
+        official_answers, replies = replies_of(db, concern.id)
         # A hidden concern (its author's view of it) is read, never acted on.
         may = {
             action.value: not concern.hidden and can(viewer, action, region.id, concern)
