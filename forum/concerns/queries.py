@@ -11,7 +11,7 @@ from functools import cache
 from typing import NamedTuple, TypeVar
 
 from sqlalchemy import and_, bindparam, delete, exists, or_, update
-from sqlalchemy import select as select_values
+from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Session, col, select
@@ -207,7 +207,7 @@ def _matches(
 
 
 AUDIENCES_OF = (
-    select_values(col(ConcernAudience.concern_id), col(Audience.slug), col(Audience.name))
+    core_select(col(ConcernAudience.concern_id), col(Audience.slug), col(Audience.name))
     .join(Audience, col(Audience.id) == ConcernAudience.audience_id)
     .where(col(ConcernAudience.concern_id).in_(bindparam("concern_ids", expanding=True)))
     .order_by(col(Audience.id))
