@@ -206,12 +206,16 @@ def _matches(
     return views, Offset(start + limit) if len(rows) > limit else None
 
 
-AUDIENCES_OF = (
+_TAGS = (
     core_select(col(ConcernAudience.concern_id), col(Audience.slug), col(Audience.name))
     .join(Audience, col(Audience.id) == ConcernAudience.audience_id)
-    .where(col(ConcernAudience.concern_id).in_(bindparam("concern_ids", expanding=True)))
     .order_by(col(Audience.id))
 )
+AUDIENCES_OF = _TAGS.where(
+    col(ConcernAudience.concern_id).in_(bindparam("concern_ids", expanding=True))
+)
+# One concern's, for its page: a list of one would be expanded into the SQL at every page.
+AUDIENCES_OF_ONE = _TAGS.where(col(ConcernAudience.concern_id) == bindparam("concern_id"))
 
 
 def audiences_by_concern(
@@ -259,8 +263,8 @@ def concern_view(session: Session, concern_id: int) -> Shown | None:
     if row is None:
         return None
     concern, author_name, topic, region = row
-    view = ConcernView(concern, author_name, topic)
-    _attach_audiences(session, [view])
+    tags = session.connection().execute(AUDIENCES_OF_ONE, {"concern_id": concern_id})
+    view = ConcernView(concern, author_name, topic, [Tag(slug, name) for _, slug, name in tags])
     return Shown(view, region)
 
 

@@ -13,7 +13,7 @@ NO_NUL = r"^[^\x00]*$"
 async def refuse_nul_bytes(request: Request) -> None:
     """A NUL byte in the path, the query or a form field is a 400: no text of ours can hold it
     (PostgreSQL refuses it outright), and no keyboard types it."""
-    if NUL in request.url.path or any(
+    if NUL in request.scope["path"] or any(  # decoded, as request.url.path, unbuilt
         NUL in key or NUL in value for key, value in request.query_params.multi_items()
     ):
         raise HTTPException(status_code=400)
