@@ -11,7 +11,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from babel import Locale
@@ -89,6 +89,7 @@ def parse_accept_language(header: str | None) -> list[str]:
     return [tag for _, _, tag in sorted(weighted)]
 
 
+@lru_cache(maxsize=1024)  # every page asks it, twice, from the same few headers
 def negotiate(
     *,
     preference: str | None = None,
