@@ -156,10 +156,10 @@ def test_a_concern_written_offline_is_kept_and_sent_once_when_the_signal_is_back
     page.locator("#body").fill("Desde maio não há rede no posto médico.")
 
     context.set_offline(True)
-    # Chromium's offline mode once let this form's request reach the server while it told
-    # the page the network had failed (CI, PostgreSQL): the concern was raised, and its
-    # resending was rightly answered "You already raised this concern". No signal means no
-    # request reaches the server, so the test makes sure of it.
+    # One CI run found the server had this draft twice ("You already raised this concern").
+    # agora.js sends a draft once per answer, so the likeliest way is Chromium's offline
+    # mode letting the first request through while the page saw a network error. No signal
+    # means no request reaches the server, so the test makes sure of it.
     page.route(f"**/r/{REGION}/new", lambda route: route.abort("internetdisconnected"))
     page.locator(f"form[action='/r/{REGION}/new'] button.button-main").click()
     status = page.locator(".draft-status")
