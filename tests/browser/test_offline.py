@@ -77,6 +77,30 @@ def concerns_titled(page: Page, title: str) -> int:
     return sum(1 for concern in response.json()["concerns"] if concern["title"] == title)
 
 
+NEW_CONCERN = f"**/r/{REGION}/new"
+
+
+def cut_off(context: BrowserContext, page: Page) -> None:
+    """No signal: the browser offline, and a concern sent from `page` refused at the network.
+    Chromium's offline mode alone let such a request reach the server while the page was
+    told the network had failed: twice in CI, in each test that sends a concern offline (one
+    concern raised while "offline"; one draft that reached the server twice)."""
+    context.set_offline(True)
+    page.route(NEW_CONCERN, _refused_if_sent)
+
+
+def _refused_if_sent(route: Route) -> None:
+    if route.request.method == "POST":
+        route.abort("internetdisconnected")
+    else:
+        route.fallback()  # pages are the service worker's and the offline mode's to answer
+
+
+def signal_back(context: BrowserContext, page: Page) -> None:
+    page.unroute(NEW_CONCERN)
+    context.set_offline(False)
+
+
 @pytest.fixture
 def answered_concern(page: Page) -> tuple[str, str]:
     """The path and title of a demo concern with an official answer."""
@@ -155,19 +179,13 @@ def test_a_concern_written_offline_is_kept_and_sent_once_when_the_signal_is_back
     page.locator("#title").fill(title)
     page.locator("#body").fill("Desde maio não há rede no posto médico.")
 
-    context.set_offline(True)
-    # One CI run found the server had this draft twice ("You already raised this concern").
-    # agora.js sends a draft once per answer, so the likeliest way is Chromium's offline
-    # mode letting the first request through while the page saw a network error. No signal
-    # means no request reaches the server, so the test makes sure of it.
-    page.route(f"**/r/{REGION}/new", lambda route: route.abort("internetdisconnected"))
+    cut_off(context, page)
     page.locator(f"form[action='/r/{REGION}/new'] button.button-main").click()
     status = page.locator(".draft-status")
     expect(status).to_contain_text(say("en", WAITING))
     expect(status.get_by_role("button", name=say("en", "Send now"))).to_be_visible()
     send = page.locator(f"form[action='/r/{REGION}/new'] button.button-main:not(.send-now)")
     expect(send).to_be_hidden()  # one button while it waits: "Send now"
-    page.unroute(f"**/r/{REGION}/new")
 
     page.reload()  # the phone reopens the page, still without a signal
     expect(page.locator("#title")).to_have_value(title)
@@ -175,7 +193,7 @@ def test_a_concern_written_offline_is_kept_and_sent_once_when_the_signal_is_back
     expect(status).to_contain_text(say("en", WAITING))
     assert concerns_titled(page, title) == 0  # nothing was sent while offline
 
-    context.set_offline(False)  # the signal is back: it is sent by itself
+    signal_back(context, page)  # it is sent by itself
     expect(page).to_have_url(CONCERN_URL, timeout=20_000)
     expect(page.locator("h1")).to_have_text(title)
     thanks = say("en", "Thank you. Your concern is now public.")
@@ -410,7 +428,7 @@ def test_a_concern_with_a_photo_waits_while_the_page_is_open_and_says_when_the_p
     page.locator("#photo").set_input_files(files=[picture])
     page.locator("#photo_alt").fill("A deep hole in the road")
 
-    context.set_offline(True)
+    cut_off(context, page)
     page.locator(f"form[action='/r/{REGION}/new'] button.button-main").click()
     status = page.locator(".draft-status")
     expect(status).to_contain_text(say("en", PHOTO_WAITING))
@@ -418,7 +436,7 @@ def test_a_concern_with_a_photo_waits_while_the_page_is_open_and_says_when_the_p
     page.reload()  # the page was closed: the text comes back, the photo cannot
     expect(page.locator("#title")).to_have_value(title)
     expect(status).to_contain_text(say("en", PHOTO_LOST))
-    context.set_offline(False)
+    signal_back(context, page)
     page.wait_for_timeout(1500)  # not sent without the photo the person meant to send
     assert concerns_titled(page, title) == 0
 
