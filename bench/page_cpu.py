@@ -22,20 +22,13 @@ import os
 import random
 import time
 
-from sqlalchemy import create_engine, text
+from scale import visible_concerns  # bench/ is where this script runs from
+from starlette.types import ASGIApp, Message
 
 HEADERS = [(b"host", b"bench")]
 
 
-def visible_concerns(url: str) -> list[int]:
-    engine = create_engine(url)
-    with engine.connect() as connection:
-        ids = connection.execute(text("SELECT id FROM concern WHERE NOT hidden")).scalars().all()
-    engine.dispose()
-    return list(ids)
-
-
-async def page(app: object, path: str, headers: list[tuple[bytes, bytes]]) -> int:
+async def page(app: ASGIApp, path: str, headers: list[tuple[bytes, bytes]]) -> int:
     """One GET through the whole ASGI stack; its status."""
     scope = {
         "type": "http",
@@ -51,15 +44,15 @@ async def page(app: object, path: str, headers: list[tuple[bytes, bytes]]) -> in
         "client": ("127.0.0.1", 1),
         "server": ("bench", 80),
     }
-    sent: list[dict[str, object]] = []
+    sent: list[Message] = []
 
-    async def receive() -> dict[str, object]:
+    async def receive() -> Message:
         return {"type": "http.request", "body": b"", "more_body": False}
 
-    async def send(message: dict[str, object]) -> None:
+    async def send(message: Message) -> None:
         sent.append(message)
 
-    await app(scope, receive, send)  # type: ignore[operator]
+    await app(scope, receive, send)
     status = sent[0]["status"]
     assert isinstance(status, int)
     return status

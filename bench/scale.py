@@ -233,14 +233,20 @@ def region_sizes(url: str) -> dict[str, int]:
     return {slug: int(count) for slug, count in rows}
 
 
-def concern_paths(url: str, out: Path) -> int:
-    """Every visible concern's path, one a line, for random_path.lua."""
+def visible_concerns(url: str) -> list[int]:
+    """The number of every concern a visitor may read (bench/page_cpu.py draws from them too)."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url)
     with engine.connect() as connection:
         ids = connection.execute(text("SELECT id FROM concern WHERE NOT hidden")).scalars().all()
     engine.dispose()
+    return list(ids)
+
+
+def concern_paths(url: str, out: Path) -> int:
+    """Every visible concern's path, one a line, for random_path.lua."""
+    ids = visible_concerns(url)
     out.write_text("".join(f"/c/{number}\n" for number in ids))
     return len(ids)
 
