@@ -1,7 +1,8 @@
 """The database engine, its SQLite pragmas, and the per-request session."""
 
 import fcntl
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,9 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, event, make_url, text
 from sqlalchemy import create_engine as sa_create_engine
-from sqlalchemy.pool import NullPool
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.pool import ConnectionPoolEntry, NullPool
 from sqlmodel import Session, create_engine
 
 from forum.resources import resource_dir
@@ -44,7 +47,37 @@ def make_engine(settings: Settings) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _begin)
         return engine
-    return create_engine(settings.database_url, pool_pre_ping=True, **POSTGRES_POOL)
+    engine = create_engine(settings.database_url, **POSTGRES_POOL)
+    event.listen(engine, "connect", _note_use)
+    event.listen(engine, "checkin", _note_use)
+    event.listen(engine, "checkout", _pinging_if_idle(engine.dialect))
+    return engine
+
+
+# A PostgreSQL connection that waited longer than this in the pool is asked whether it is
+# still there before a request has it (the server may have restarted, or a firewall dropped
+# it); one used a moment ago is not, for that question is a round trip of its own, and a
+# concern's page makes four others. If the server goes away in between, the statement that
+# finds out fails, and SQLAlchemy replaces every connection of the pool at its next use.
+PING_AFTER_IDLE_SECONDS = 10.0
+
+
+def _note_use(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    record.info["used_at"] = time.monotonic()
+
+
+def _pinging_if_idle(dialect: Dialect) -> Callable[[Any, ConnectionPoolEntry, Any], None]:
+    def ping_if_idle(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+        """As SQLAlchemy's pool_pre_ping, only after a wait: a DisconnectionError makes the
+        pool replace the connection and try again."""
+        if time.monotonic() - record.info.get("used_at", 0.0) <= PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            raise DisconnectionError(str(error)) from error
+
+    return ping_if_idle
 
 
 def writer(engine: Engine) -> Engine:
