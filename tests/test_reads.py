@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 
 import httpx
 import pytest
@@ -13,7 +14,7 @@ from sqlmodel import Session, select
 
 from forum import db as forum_db
 from forum.app import create_app
-from forum.web.reads import made, released
+from forum.web.reads import PAGE_THREADS, made, made_in_a_thread, released
 from tests.event_loops import in_a_thread_of_its_own
 
 # A session cookie that names no session: the page is a visitor's, made for each request.
@@ -128,3 +129,50 @@ def test_a_page_is_made_in_a_thread_while_the_pool_has_no_room(two_connections):
 
     in_a_thread_of_its_own(run)
     assert found == {"on the loop": False}
+
+
+def test_only_a_few_pages_are_made_in_threads_at_once(app):
+    """The others wait their turn: more threads would only take turns for the GIL."""
+    running: list[int] = []
+    most = 0
+    lock = threading.Lock()
+
+    def make() -> None:
+        nonlocal most
+        with lock:
+            running.append(1)
+            most = max(most, len(running))
+        time.sleep(0.02)
+        with lock:
+            running.pop()
+
+    async def run() -> None:
+        sessions = [Session(app.state.engine) for _ in range(3 * PAGE_THREADS)]
+        await asyncio.gather(*(made_in_a_thread(db, make) for db in sessions))
+
+    in_a_thread_of_its_own(run)
+    assert most == PAGE_THREADS
+
+
+def test_a_session_holding_a_connection_does_not_wait_for_a_turn(app):
+    """A logged-in person's session holds a connection from the lookup of who they are: if
+    it waited for a turn, the pages holding the turns could wait for its connection."""
+    turns_taken = threading.Event()
+    release = threading.Event()
+    found: dict[str, object] = {}
+
+    async def run() -> None:
+        visitors = [Session(app.state.engine) for _ in range(PAGE_THREADS)]
+        busy = [asyncio.ensure_future(made_in_a_thread(db, release.wait)) for db in visitors]
+        await asyncio.sleep(0.1)  # every turn is taken
+        turns_taken.set()
+        with Session(app.state.engine) as signed_in:
+            signed_in.exec(select(1)).one()  # holds a connection, as after the lookup
+            found["made"] = await asyncio.wait_for(
+                made_in_a_thread(signed_in, lambda: "made"), timeout=5
+            )
+        release.set()
+        await asyncio.gather(*busy)
+
+    in_a_thread_of_its_own(run)
+    assert turns_taken.is_set() and found == {"made": "made"}
