@@ -52,7 +52,7 @@ from forum.settings import Settings
 from forum.summaries.routes import router as summaries_router
 from forum.web import assets
 from forum.web.csrf import verify_csrf
-from forum.web.deps import LoginRequired
+from forum.web.deps import LoginRequired, SessionsClosed
 from forum.web.guards import refuse_nul_bytes
 from forum.web.htmx import redirect
 from forum.web.middleware import BodyLimit, GZip, HeadAsGet, NotModified, SecurityHeaders
@@ -142,6 +142,7 @@ def served_app() -> FastAPI:
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
     """From the innermost to the outermost: each added wraps those added before it."""
+    app.add_middleware(SessionsClosed)
     app.add_middleware(
         PageCache,
         stamp=app.state.page_stamp,
