@@ -14,8 +14,10 @@ from sqlmodel import Session, select
 
 from forum import db as forum_db
 from forum.app import create_app
+from forum.models import Role
 from forum.web.reads import PAGE_THREADS, made, made_in_a_thread, released
 from tests.event_loops import in_a_thread_of_its_own
+from tests.factories import log_in, post
 
 # A session cookie that names no session: the page is a visitor's, made for each request.
 NOT_KEPT = {"Cookie": "agora_session=none"}
@@ -176,3 +178,21 @@ def test_a_session_holding_a_connection_does_not_wait_for_a_turn(app):
 
     in_a_thread_of_its_own(run)
     assert turns_taken.is_set() and found == {"made": "made"}
+
+
+def test_every_request_gives_its_connection_back(app, client, make):
+    """Pages, a failed form, a refusal and a streamed export: once each is answered, the
+    sessions it opened are closed (forum.web.deps.SessionsClosed)."""
+    region = make.region("alentejo")
+    leader = make.user("lena", roles={Role.leader: [region]})
+    concern = make.concern(region, leader, title="Buses stop at six")
+    engine = app.state.engine
+
+    assert client.get(f"/c/{concern.id}", headers=NOT_KEPT).status_code == 200
+    assert client.get("/c/999999").status_code == 404
+    log_in(client, leader)
+    assert post(client, f"/c/{concern.id}/replies", {"body": ""}).status_code == 400
+    with client.stream("GET", "/r/alentejo/export.csv") as export:
+        assert export.status_code == 200 and b"Buses stop at six" in export.read()
+
+    assert engine.pool.checkedout() == 0
