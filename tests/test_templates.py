@@ -2,10 +2,12 @@
 text is given is escaped in a page."""
 
 import pytest
+from starlette.requests import Request
 
 from forum.i18n import translator
 from forum.rendering import make_environment
 from forum.resources import resource_dir
+from forum.web.templating import here
 
 
 def test_it_compiles_every_template():
@@ -49,3 +51,24 @@ def test_a_translated_text_is_in_the_readers_language():
     template = make_environment().from_string(TRANSLATED)
     html = template.render(i18n=translator("pt_PT"), name="Câmara")
     assert "Câmara" in html and "Official answer" not in html
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [("/c/1", b""), ("/c/?x#y\\z", b"a=1&b=%20"), ("/r/é", b"q=caf%C3%A9")],
+)
+def test_here_is_the_path_and_query_that_request_url_gives(path, query):
+    """`here` (the ?next= of log in and of each language) reads the request as it came."""
+    request = Request(
+        {
+            "type": "http",
+            "path": path,
+            "query_string": query,
+            "headers": [(b"host", b"example.org")],
+            "scheme": "http",
+            "server": ("example.org", 80),
+        }
+    )
+    url = request.url
+
+    assert here(request) == url.path + (f"?{url.query}" if url.query else "")

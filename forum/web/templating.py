@@ -38,9 +38,16 @@ def locale_of(request: Request, region: Region | None = None) -> str:
 
 
 def here(request: Request) -> str:
-    """This page's path and query, for links that bring a person back to it."""
-    query = request.url.query
-    return request.url.path + (f"?{query}" if query else "")
+    """This page's path and query, for links that bring a person back to it. What
+    `request.url` gives, without building the whole address (scheme, host) for each page."""
+    scope = request.scope
+    path: str = scope["path"].translate(_KEPT_IN_PATH)
+    query: str = scope.get("query_string", b"").decode("latin-1")
+    return path + (f"?{query}" if query else "")
+
+
+# A decoded path's characters that would end it in an address, as Starlette's URL escapes them.
+_KEPT_IN_PATH = str.maketrans({"?": "%3F", "#": "%23", "\\": "%5C"})
 
 
 class LazyCsrfToken:
