@@ -71,7 +71,7 @@ async def get_db(request: Request) -> Session:
     """A session for the request, closed by SessionsClosed once it is answered; one that may
     write (a POST) takes SQLite's write lock when its transaction begins (forum.db.writer).
     Not a dependency with `yield`: FastAPI would enter and leave an exit stack and a
-    shielded cancel scope for it, about 5% of a concern page's CPU."""
+    shielded cancel scope for it (2.6% of a concern page's instructions, by callgrind)."""
     writes = request.method not in SAFE_METHODS
     engine = request.app.state.writer if writes else request.app.state.engine
     session = Session(engine, expire_on_commit=False)
