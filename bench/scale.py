@@ -22,6 +22,10 @@ CSV, XLSX and JSON exports of a region of 2,000, ~N/5 and N concerns (wall time 
 peak RSS of the `forum export` process), and searches in the largest region (the median of
 five, the page rendered).
 
+Beside each page's req/s, the CPU time its server spent per request: the server's processes
+(and, for Agora on PostgreSQL, the database server's), read from /proc before and after the
+round. That is what the page costs, and it moves less than req/s with wrk's share of the cores.
+
 The load generator shares the machine's two cores with the servers: compare ratios within a
 run, not figures across machines. Nothing here runs in CI.
 """
@@ -37,7 +41,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -61,6 +67,7 @@ class Load:
     rps: float
     p99_ms: float
     errors: int
+    cpu_ms: float  # the server's CPU time per request (its processes, and PostgreSQL's)
 
 
 def free_port() -> int:
@@ -96,14 +103,59 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 NOT_KEPT = {"Cookie": "agora_session=none"}
 
 
+# --- the CPU a server spends ------------------------------------------------------------------
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str]:
+    """/proc/PID/stat's fields after the command's name (ppid is [1], utime and stime [11:13])."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def server_processes(root: int, postgres: bool = False) -> list[int]:
+    """`root` and its descendants (uvicorn's or gunicorn's workers), and PostgreSQL's own
+    processes when the server uses it."""
+    children: dict[int, list[int]] = {}
+    named_postgres = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            children.setdefault(int(_stat(int(entry.name))[1]), []).append(int(entry.name))
+            if postgres and (entry / "comm").read_text().strip() == "postgres":
+                named_postgres.append(int(entry.name))
+        except OSError:
+            continue  # it ended meanwhile
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found + named_postgres
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = _stat(pid)
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / TICKS
+
+
 def wrk(
     url: str,
     args: argparse.Namespace,
     paths: Path | None = None,
     seconds: int = 0,
     headers: dict[str, str] | None = None,
+    server: Callable[[], list[int]] | None = None,
 ) -> dict[str, float]:
-    """One wrk run; its RESULT line (report.lua's, or random_path.lua's) as numbers."""
+    """One wrk run; its RESULT line (report.lua's, or random_path.lua's) as numbers, and
+    `cpu_ms`: the CPU time the `server` processes spent per request meanwhile."""
     script = RANDOM_PATH if paths else PEERS_HARNESS / "report.lua"
     command = [
         "wrk",
@@ -120,21 +172,26 @@ def wrk(
     ]
     if paths:
         command += ["--", str(paths)]
+    processes = server() if server else []  # found now: uvicorn starts its workers late
+    spent = cpu_seconds(processes)
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    spent = cpu_seconds(processes) - spent
     found = RESULT.search(output)
     assert found, output
-    return {key: float(value) for key, value in (kv.split("=") for kv in found.group(1).split())}
+    result = {key: float(value) for key, value in (kv.split("=") for kv in found.group(1).split())}
+    return result | {"cpu_ms": 1000 * spent / max(result["requests"], 1)}
 
 
 def load(
-    server: str,
+    name: str,
     base: str,
     pages: dict[str, str],
     args: argparse.Namespace,
     made: frozenset[str] = frozenset(),
+    server: Callable[[], list[int]] | None = None,
 ) -> list[Load]:
     """Each page: a warm-up, then two rounds interleaved; the better round counts. The pages
-    named in `made` are asked with NOT_KEPT."""
+    named in `made` are asked with NOT_KEPT; `server` are the processes whose CPU counts."""
     rounds: dict[str, list[dict[str, float]]] = {page: [] for page in pages}
     for page, path in pages.items():
         url, paths = _target(base, path)
@@ -143,13 +200,15 @@ def load(
         for page, path in pages.items():
             url, paths = _target(base, path)
             headers = NOT_KEPT if page in made else None
-            rounds[page].append(wrk(url, args, paths, headers=headers))
+            rounds[page].append(wrk(url, args, paths, headers=headers, server=server))
     found = []
     for page, runs in rounds.items():
         best = max(runs, key=lambda run: run["rps"])
         errors = sum(int(best[k]) for k in best if k.startswith("err_"))
-        found.append(Load(server, page, best["rps"], best["p99_us"] / 1000, errors))
-        print(f"  {server} {page}: {best['rps']:.0f} req/s, p99 {best['p99_us'] / 1000:.0f} ms")
+        row = Load(name, page, best["rps"], best["p99_us"] / 1000, errors, best["cpu_ms"])
+        found.append(row)
+        said = f"{row.rps:.0f} req/s, p99 {row.p99_ms:.0f} ms, {row.cpu_ms:.2f} ms of CPU each"
+        print(f"  {name} {page}: {said}")
     return found
 
 
@@ -327,7 +386,9 @@ def agora(kind: str, args: argparse.Namespace, keep: Path) -> tuple[list[Load], 
             region: f"/r/{largest}",
             f"{region}, made each time": f"/r/{largest}",
         }
-        loads = load(f"Agora, {kind}", base, pages, args, made=frozenset(list(pages)[2:]))
+        made = frozenset(list(pages)[2:])
+        workers = partial(server_processes, server.pid, postgres=kind == "postgresql")
+        loads = load(f"Agora, {kind}", base, pages, args, made=made, server=workers)
         for slug in sorted(sizes, key=lambda s: sizes[s]):
             if sizes[slug] in {min(sizes.values()), max(sizes.values())} or slug == "seed-1":
                 seconds = summary_seconds(base, slug)
@@ -356,7 +417,8 @@ def floor(args: argparse.Namespace) -> list[Load]:
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for(f"http://127.0.0.1:{port}/", server)
-        return load("floor", f"http://127.0.0.1:{port}", {"20-row page": "/"}, args)
+        workers = partial(server_processes, server.pid)
+        return load("floor", f"http://127.0.0.1:{port}", {"20-row page": "/"}, args, server=workers)
     finally:
         stop(server)
 
@@ -385,7 +447,7 @@ def spirit(args: argparse.Namespace) -> list[Load]:
             "topic": urls["TOPIC_PATH"].strip("\"'"),
             "category": urls["CATEGORY_PATH"].strip("\"'"),
         }
-        return load("Spirit", base, pages, args)
+        return load("Spirit", base, pages, args, server=partial(server_processes, server.pid))
     finally:
         stop(server)
 
@@ -394,15 +456,15 @@ def table(loads: list[Load]) -> str:
     floor_rps = next(row.rps for row in loads if row.server == "floor")
     spirit_rps = {row.page: row.rps for row in loads if row.server == "Spirit"}
     lines = [
-        "| server | page | req/s | p99 | errors | vs the floor | vs Spirit |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| server | page | req/s | p99 | errors | CPU a request | vs the floor | vs Spirit |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for row in loads:
         peer = spirit_rps.get("topic" if "concern" in row.page else "category")
         versus = f"{row.rps / peer:.1f}x" if peer and row.server.startswith("Agora") else ""
         lines.append(
             f"| {row.server} | {row.page} | {row.rps:,.0f} | {row.p99_ms:.0f} ms | {row.errors} "
-            f"| {row.rps / floor_rps:.1%} | {versus} |"
+            f"| {row.cpu_ms:.2f} ms | {row.rps / floor_rps:.1%} | {versus} |"
         )
     return "\n".join(lines)
 
