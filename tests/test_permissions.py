@@ -25,6 +25,7 @@ from forum.models import (
     Verdict,
 )
 from forum.permissions import RULES, VISITOR, Action, Viewer, can
+from forum.permissions import allowed as allowed_here
 from tests.factories import Factory, log_in, post
 
 PERSONAS = [
@@ -107,6 +108,15 @@ def test_it_lets_exactly_the_people_in_the_table_act(world: World, action: Actio
     allowed = can(world.viewers[persona], action, world.region.id, world.concern)
 
     assert allowed is (persona in MAY[action])
+
+
+@pytest.mark.parametrize("persona", PERSONAS, ids=lambda value: value.replace(" ", "_"))
+def test_what_a_page_offers_is_what_the_table_allows(world: World, persona: str):
+    assert world.region.id is not None
+
+    offered = allowed_here(world.viewers[persona], world.region.id, world.concern)
+
+    assert offered == {action.value: persona in MAY[action] for action in Action}
 
 
 # Routes consult the table: a refusal is a 403 (or, for a visitor, the login page), and

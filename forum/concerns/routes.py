@@ -21,7 +21,7 @@ from forum.errors import NotAllowed
 from forum.i18n import N_, Message
 from forum.models import Concern, Region
 from forum.moderation import service as moderation
-from forum.permissions import Action, Viewer, can
+from forum.permissions import VISITOR, Action, Viewer, allowed, can
 from forum.piloted import queries as piloted
 from forum.web.actions import Done, Failure, Paced, act
 from forum.web.deps import (
@@ -191,10 +191,7 @@ class ConcernPage:
         locale = self.pages.locale(region)
         official_answers, replies = replies_of(db, concern.id)
         # A hidden concern (its author's view of it) is read, never acted on.
-        may = {
-            action.value: not concern.hidden and can(viewer, action, region.id, concern)
-            for action in Action
-        }
+        may = allowed(VISITOR if concern.hidden else viewer, region.id, concern)
         context: dict[str, Any] = {
             "view": view,
             "concern": concern,
