@@ -83,7 +83,7 @@ def main() -> None:
         print(f"seeded in {seconds:.1f} s (peak {peak:.0f} MB): {said.strip()}")
 
     _, _, floor, _ = run(
-        [sys.executable, "-c", "import forum.cli, forum.summaries.writers, forum.db, openpyxl"],
+        [sys.executable, "-c", "import forum.cli, forum.summaries.writers, forum.db, xlsxwriter"],
         env,
     )
     print(f"database: {url}")

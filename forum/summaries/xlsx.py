@@ -1,20 +1,22 @@
 """A region's export as an Excel workbook: a "Summary" sheet with the summary page's figures,
 in the reader's language, one function per section, and a "Concerns" sheet with a row per
-concern (records.py), real dates, a frozen header row and set column widths."""
+concern (records.py), real dates, a frozen header row and set column widths.
+
+XlsxWriter writes it in constant-memory mode: each row goes to a temporary file as it is
+written, so a sheet of 100,000 concerns is never held. Every cell is written as what it is
+(a text stays a text, never a formula, a number or a link).
+"""
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import IO, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from xlsxwriter import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from forum import labels
 from forum.i18n import N_, Message
@@ -25,6 +27,15 @@ from forum.summaries.records import COLUMNS, Export, hours_figure
 CHUNK = 64 * 1024
 WIDTHS = (8, 30, 14, 18, 22, 40, 60, 8, 16, 28, 10, 9, 9, 9, 9, 18, 12, 30, 18)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The control characters XML 1.0 cannot hold, which a workbook's sheets are written in.
+ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Workbook options: texts are written as texts, whatever they look like.
+AS_WRITTEN = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
 
 
 def neutralise(text: str) -> str:
@@ -33,8 +44,7 @@ def neutralise(text: str) -> str:
 
 
 def xlsx_chunks(export: Export) -> Iterator[bytes]:
-    """The workbook is written to a temporary file (openpyxl's write-only mode keeps only a
-    row at a time), then sent in chunks."""
+    """The workbook is written to a temporary file, then sent in chunks."""
     with tempfile.TemporaryFile() as file:
         write_xlsx(export, file)
         file.seek(0)
@@ -43,72 +53,86 @@ def xlsx_chunks(export: Export) -> Iterator[bytes]:
 
 
 def write_xlsx(export: Export, file: IO[bytes]) -> None:
-    book = Workbook(write_only=True)
-    summary = Sheet(book.create_sheet("Summary"), export)
-    for section in (_about, _in_numbers, _breakdowns, _organisations, _weeks, _lists):
-        section(summary, export)
-    sheet = book.create_sheet("Concerns")
-    sheet.freeze_panes = "A2"
-    for number, width in enumerate(WIDTHS, 1):
-        sheet.column_dimensions[get_column_letter(number)].width = width
-    sheet.append([_bold(sheet, name) for name in COLUMNS])
-    for record in export.records():
-        sheet.append([_cell(sheet, value) for value in record.values()])
-    book.save(file)
+    with Workbook(file, AS_WRITTEN) as book:
+        summary = Sheet(book, export)
+        for section in (_about, _in_numbers, _breakdowns, _organisations, _weeks, _lists):
+            section(summary, export)
+        sheet = book.add_worksheet("Concerns")
+        sheet.freeze_panes(1, 0)
+        for number, width in enumerate(WIDTHS):
+            sheet.set_column(number, number, width)
+        cells = Cells(book)
+        sheet.write_row(0, 0, [neutralise(name) for name in COLUMNS], cells.bold)
+        for row, record in enumerate(export.records(), 1):
+            cells.write(sheet, row, record.values())
 
 
-def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
-    if isinstance(value, datetime):
-        cell = WriteOnlyCell(sheet, value=value.astimezone(UTC).replace(tzinfo=None))
-        cell.number_format = "yyyy-mm-dd hh:mm"
-        return cell
-    if isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd"
-        return cell
-    if isinstance(value, list):
-        value = "; ".join(value)
-    if isinstance(value, str):
-        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
-    return value
+class Cells:
+    """How a row's values are written: texts as texts, times and days as dates."""
+
+    def __init__(self, book: Workbook) -> None:
+        self.bold = book.add_format({"bold": True})
+        self.moment = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        self.day = book.add_format({"num_format": "yyyy-mm-dd"})
+        self.percent = book.add_format({"num_format": "0%"})
+
+    def write(self, sheet: Worksheet, row: int, values: list[Any]) -> None:
+        for column, value in enumerate(values):
+            if value is None or value == "" or value == []:
+                continue  # an empty cell
+            if isinstance(value, datetime):
+                moment = value.astimezone(UTC).replace(tzinfo=None)
+                sheet.write_datetime(row, column, moment, self.moment)
+            elif isinstance(value, date):
+                sheet.write_datetime(row, column, value, self.day)
+            elif isinstance(value, Share):
+                sheet.write_number(row, column, value.value, self.percent)
+            elif isinstance(value, int | float):
+                sheet.write_number(row, column, value)
+            else:
+                text = "; ".join(value) if isinstance(value, list) else str(value)
+                sheet.write_string(row, column, neutralise(ILLEGAL_CHARACTERS.sub("", text)))
 
 
-def _bold(sheet: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=neutralise(text))
-    cell.font = Font(bold=True)
-    return cell
+class Share(float):
+    """A share of the concerns, shown as a percentage."""
+
+    @property
+    def value(self) -> float:
+        return float(self)
 
 
 class Sheet:
     """The summary sheet being written: rows, headings, counts and shares, translated."""
 
-    def __init__(self, sheet: WriteOnlyWorksheet, export: Export) -> None:
-        self.sheet = sheet
+    def __init__(self, book: Workbook, export: Export) -> None:
+        self.sheet = book.add_worksheet("Summary")
+        self.cells = Cells(book)
         self.t = export.i18n.message
-        sheet.column_dimensions["A"].width = 48
-        for letter in "BCDE":
-            sheet.column_dimensions[letter].width = 18
+        self.rows = 0
+        self.sheet.set_column(0, 0, 48)
+        self.sheet.set_column(1, 4, 18)
 
     def row(self, *values: Any) -> None:
-        self.sheet.append([_cell(self.sheet, value) for value in values])
+        self.cells.write(self.sheet, self.rows, list(values))
+        self.rows += 1
 
     def title(self, text: Message) -> None:
-        self.sheet.append([_bold(self.sheet, self.t(text))])
+        self.sheet.write_string(self.rows, 0, neutralise(self.t(text)), self.cells.bold)
+        self.rows += 1
 
     def heading(self, text: Message, *columns: Message) -> None:
-        self.sheet.append([])
-        self.sheet.append([_bold(self.sheet, self.t(name)) for name in (text, *columns)])
+        self.rows += 1
+        names = [neutralise(self.t(name)) for name in (text, *columns)]
+        self.sheet.write_row(self.rows, 0, names, self.cells.bold)
+        self.rows += 1
 
     def count(self, value: int | None) -> int | str:
         """A count, or "<5" where it was hidden to protect people in small places."""
         return f"<{SMALL_COUNT}" if value is None else value
 
-    def share(self, value: float | None) -> Any:
-        if value is None:
-            return None
-        cell = WriteOnlyCell(self.sheet, value=round(value, 4))
-        cell.number_format = "0%"
-        return cell
+    def share(self, value: float | None) -> Share | None:
+        return None if value is None else Share(round(value, 4))
 
 
 def _about(sheet: Sheet, export: Export) -> None:
