@@ -54,14 +54,14 @@ def xlsx_chunks(export: Export) -> Iterator[bytes]:
 
 def write_xlsx(export: Export, file: IO[bytes]) -> None:
     with Workbook(file, AS_WRITTEN) as book:
-        summary = Sheet(book, export)
+        cells = Cells(book)
+        summary = Sheet(book, cells, export)
         for section in (_about, _in_numbers, _breakdowns, _organisations, _weeks, _lists):
             section(summary, export)
         sheet = book.add_worksheet("Concerns")
         sheet.freeze_panes(1, 0)
         for number, width in enumerate(WIDTHS):
             sheet.set_column(number, number, width)
-        cells = Cells(book)
         sheet.write_row(0, 0, [neutralise(name) for name in COLUMNS], cells.bold)
         for row, record in enumerate(export.records(), 1):
             cells.write(sheet, row, record.values())
@@ -86,7 +86,7 @@ class Cells:
             elif isinstance(value, date):
                 sheet.write_datetime(row, column, value, self.day)
             elif isinstance(value, Share):
-                sheet.write_number(row, column, value.value, self.percent)
+                sheet.write_number(row, column, value, self.percent)
             elif isinstance(value, int | float):
                 sheet.write_number(row, column, value)
             else:
@@ -97,17 +97,13 @@ class Cells:
 class Share(float):
     """A share of the concerns, shown as a percentage."""
 
-    @property
-    def value(self) -> float:
-        return float(self)
-
 
 class Sheet:
     """The summary sheet being written: rows, headings, counts and shares, translated."""
 
-    def __init__(self, book: Workbook, export: Export) -> None:
+    def __init__(self, book: Workbook, cells: Cells, export: Export) -> None:
         self.sheet = book.add_worksheet("Summary")
-        self.cells = Cells(book)
+        self.cells = cells
         self.t = export.i18n.message
         self.rows = 0
         self.sheet.set_column(0, 0, 48)
