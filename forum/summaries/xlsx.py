@@ -113,15 +113,14 @@ class Sheet:
         self.cells.write(self.sheet, self.rows, list(values))
         self.rows += 1
 
-    def title(self, text: Message) -> None:
-        self.sheet.write_string(self.rows, 0, neutralise(self.t(text)), self.cells.bold)
-        self.rows += 1
-
-    def heading(self, text: Message, *columns: Message) -> None:
-        self.rows += 1
+    def title(self, text: Message, *columns: Message) -> None:
         names = [neutralise(self.t(name)) for name in (text, *columns)]
         self.sheet.write_row(self.rows, 0, names, self.cells.bold)
         self.rows += 1
+
+    def heading(self, text: Message, *columns: Message) -> None:
+        self.rows += 1  # a blank row before it
+        self.title(text, *columns)
 
     def count(self, value: int | None) -> int | str:
         """A count, or "<5" where it was hidden to protect people in small places."""
