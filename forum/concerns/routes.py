@@ -29,6 +29,7 @@ from forum.web.deps import (
     ActiveRegion,
     CurrentViewer,
     Pages,
+    Reader,
     SignedIn,
     VisibleConcern,
     photo_store,
@@ -234,7 +235,9 @@ def _problem(name: str, failure: Failure) -> dict[str, Message]:
 
 
 @router.get("/c/{concern_id}", response_class=HTMLResponse)
-async def show_concern(concern_id: str, db: DB, viewer: CurrentViewer, pages: Pages) -> Response:
+async def show_concern(concern_id: str, reader: Reader) -> Response:
+    db, viewer, pages = reader
+
     def page() -> Response:
         return ConcernPage(pages, db, viewer, readable_concern(concern_id, db, viewer))()
 

@@ -14,7 +14,7 @@ from forum.permissions import Action, Viewer, can
 from forum.piloted import queries as piloted
 from forum.piloted.queries import ServiceCard
 from forum.regions import queries as region_queries
-from forum.web.deps import DB, AskedFilters, CurrentViewer, Pages, active_region
+from forum.web.deps import DB, AskedFilters, Pages, Reader, active_region
 from forum.web.reads import made_in_a_thread
 from forum.web.templating import Pages as PageRenderer
 
@@ -53,9 +53,8 @@ def choices(db: Session, region: Region, asked: dict[str, str], locale: str) -> 
 
 
 @router.get("/r/{slug}", response_class=HTMLResponse)
-async def region(
-    slug: str, asked: AskedFilters, db: DB, viewer: CurrentViewer, pages: Pages
-) -> HTMLResponse:
+async def region(slug: str, asked: AskedFilters, reader: Reader) -> HTMLResponse:
+    db, viewer, pages = reader
     # In a thread, in one hop: a search, or filters that match few, may read for a while.
     return await made_in_a_thread(db, lambda: region_page(slug, asked, db, viewer, pages))
 

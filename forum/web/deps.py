@@ -15,7 +15,7 @@ session sends its lookup to a thread.
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -139,6 +139,25 @@ async def pages_of(request: Request, viewer: CurrentViewer) -> PageRenderer:
 
 
 Pages = Annotated[PageRenderer, Depends(pages_of)]
+
+
+class Reading(NamedTuple):
+    """What a page that only reads asks for: a session, who is asking, the renderer."""
+
+    db: Session
+    viewer: Viewer
+    pages: PageRenderer
+
+
+async def reading(request: Request) -> Reading:
+    """DB, CurrentViewer and Pages in one dependency, for the pages read most: FastAPI
+    solves each dependency of a route in turn, and the three with theirs were 4% of a
+    concern page's instructions (callgrind)."""
+    db = await get_db(request)
+    return Reading(db, await get_viewer(request, db), PageRenderer(request))
+
+
+Reader = Annotated[Reading, Depends(reading)]
 
 
 def active_region(slug: str, db: DB) -> Region:
