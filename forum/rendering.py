@@ -175,6 +175,8 @@ def make_environment(*, autoescape: bool = True) -> Environment:
         offered_locales=OFFERED_LOCALES,
         # Each language as a list to choose from shows it: in its own words.
         locale_options=[(code, autonym(code)) for code in OFFERED_LOCALES],
+        # The language switcher's: made once, not with two filters and a call each page.
+        languages=[(code, bcp47(code), autonym(code)) for code in OFFERED_LOCALES],
         new_client_key=lambda: secrets.token_urlsafe(18),
         steps_of=steps_of,
         diagram=diagram,
