@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Path, Request
 from forum.api.shapes import Concern, ConcernPage, ConcernWithReplies, Problem, Region
 from forum.concerns import queries
 from forum.concerns.filters import RegionFilters, read_filters
-from forum.concerns.replies import ReplyView, replies_of
+from forum.concerns.replies import ShownReply, replies_of
 from forum.ids import parse_id
 from forum.models import Status
 from forum.piloted import queries as piloted
@@ -89,6 +89,6 @@ def concern(request: Request, concern_id: int, db: DB) -> ConcernWithReplies:
     )
 
 
-def _shown(replies: list[ReplyView]) -> list[ReplyView]:
+def _shown(replies: list[ShownReply]) -> list[ShownReply]:
     """Hidden replies are left out: their words are not public."""
-    return [view for view in replies if not view.reply.hidden]
+    return [reply for reply in replies if not reply.hidden]

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from forum import labels
 from forum.concerns.queries import ConcernView
-from forum.concerns.replies import ReplyView
+from forum.concerns.replies import ShownReply
 from forum.models import Source, Status
 from forum.regions.queries import RegionSummaryRow
 
@@ -114,9 +114,7 @@ class Reply(BaseModel):
     author: str = Field(description="The author's display name, as the site shows it.")
 
     @classmethod
-    def of(cls, view: ReplyView) -> Reply:
-        reply = view.reply
-        assert reply.id is not None
+    def of(cls, reply: ShownReply) -> Reply:
         return cls(
             id=reply.id,
             body=reply.body,
@@ -124,7 +122,7 @@ class Reply(BaseModel):
             official=reply.official,
             organisation=reply.organisation if reply.official else None,
             created_at=reply.created_at,
-            author=view.author_name or labels.FORMER_MEMBER.msgid,
+            author=reply.author_name or labels.FORMER_MEMBER.msgid,
         )
 
 
@@ -139,8 +137,8 @@ class ConcernWithReplies(Concern):
         cls,
         view: ConcernView,
         base_url: str,
-        official_answers: list[ReplyView],
-        replies: list[ReplyView],
+        official_answers: list[ShownReply],
+        replies: list[ShownReply],
     ) -> ConcernWithReplies:
         return cls.model_validate(
             {

@@ -3,7 +3,6 @@ order they were written."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
@@ -25,24 +24,19 @@ class ShownReply(NamedTuple):
     created_at: datetime
     hidden: bool
     hidden_reason: str | None
-
-
-@dataclass
-class ReplyView:
-    reply: ShownReply
-    author_name: str
+    author_name: str | None  # None: an erased account's
 
 
 REPLIES = (
-    select(*(col(getattr(Reply, name)) for name in ShownReply._fields), col(User.name))
+    select(*(col(getattr(Reply, name)) for name in ShownReply._fields[:-1]), col(User.name))
     .join(User, col(User.id) == Reply.author_id)
     .where(col(Reply.concern_id) == bindparam("concern_id"))
     .order_by(col(Reply.created_at), col(Reply.id))
 )
 
 
-def replies_of(session: Session, concern_id: int) -> tuple[list[ReplyView], list[ReplyView]]:
+def replies_of(session: Session, concern_id: int) -> tuple[list[ShownReply], list[ShownReply]]:
     """Official answers and the other replies, each in the order they were written."""
     rows = session.connection().execute(REPLIES, {"concern_id": concern_id})
-    views = [ReplyView(ShownReply._make(row[:-1]), row[-1]) for row in rows]
-    return [v for v in views if v.reply.official], [v for v in views if not v.reply.official]
+    replies = list(map(ShownReply._make, rows))
+    return [r for r in replies if r.official], [r for r in replies if not r.official]
