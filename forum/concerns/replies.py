@@ -28,6 +28,7 @@ class ShownReply(NamedTuple):
 
 
 REPLIES = (
+    # The reply's own columns, then its author's name.
     select(*(col(getattr(Reply, name)) for name in ShownReply._fields[:-1]), col(User.name))
     .join(User, col(User.id) == Reply.author_id)
     .where(col(Reply.concern_id) == bindparam("concern_id"))
