@@ -141,6 +141,11 @@ def _options(
     return pairs
 
 
+# Each offered language as the switcher shows it: its code, its HTML lang and its name in its
+# own words. Made once, not with two filters and a call per language on every page.
+LANGUAGES = [(code, bcp47(code), autonym(code)) for code in OFFERED_LOCALES]
+
+
 def make_environment(*, autoescape: bool = True) -> Environment:
     """The templates folder with gettext and Agora's filters. `autoescape=False` is for the
     parts of an email that are not HTML (its subject and its plain text)."""
@@ -174,9 +179,8 @@ def make_environment(*, autoescape: bool = True) -> Environment:
         autonym=autonym,
         offered_locales=OFFERED_LOCALES,
         # Each language as a list to choose from shows it: in its own words.
-        locale_options=[(code, autonym(code)) for code in OFFERED_LOCALES],
-        # The language switcher's: made once, not with two filters and a call each page.
-        languages=[(code, bcp47(code), autonym(code)) for code in OFFERED_LOCALES],
+        locale_options=[(code, name) for code, _lang, name in LANGUAGES],
+        languages=LANGUAGES,
         new_client_key=lambda: secrets.token_urlsafe(18),
         steps_of=steps_of,
         diagram=diagram,

@@ -154,7 +154,8 @@ async def reading(request: Request) -> Reading:
     solves each dependency of a route in turn, and the three with theirs were 4% of a
     concern page's instructions (callgrind)."""
     db = await get_db(request)
-    return Reading(db, await get_viewer(request, db), PageRenderer(request))
+    viewer = await get_viewer(request, db)
+    return Reading(db, viewer, await pages_of(request, viewer))
 
 
 Reader = Annotated[Reading, Depends(reading)]
